@@ -1,0 +1,22 @@
+#ifndef ACCC_CORE_H
+#define ACCC_CORE_H
+/*
+ * accc-core: what the front hands over.  `accc-core --compile CC ARGS...`
+ * is the kernel compile path; anything else is a subcommand.
+ */
+#include "strvec.h"
+
+/* Exit the process with a message on stderr ("accc: fatal: ..."): driver only. */
+_Noreturn void die(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+/* The kernel compile path: returns the exit status for the build. */
+int core_compile(const char *cc, const char *const *args);
+
+/*
+ * Shared by the subcommands that take `FILE [-- CFLAGS...]`: the libclang
+ * flags of compiling FILE with CFLAGS, as the compile path would see them.
+ */
+void core_parse_flags(const char *file, const char *const *cflags,
+		      struct strvec *ret);
+
+#endif

@@ -1,0 +1,116 @@
+/*
+ * accc, the front: the binary a build calls as its compiler.
+ *
+ * It decides, with libc only, whether a call can involve accc at all; if
+ * not, it execs the real compiler with the arguments untouched (exit status,
+ * stdout and stderr are then the compiler's own).  Only a compile of one C
+ * source whose bytes contain "autocomp", or a subcommand, is handed to
+ * accc-core, which links libclang and the rest.
+ */
+#include "args.h"
+#include "cmds.h"
+#include "compiler.h"
+#include "config.h"
+#include "log.h"
+#include "scan.h"
+#include "strbuf.h"
+#include "strvec.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+static const char *const subcommands[] = {
+#define X(name, help) #name,
+	ACCC_SUBCOMMANDS(X)
+#undef X
+	"--help", "-h", "--version", NULL,
+};
+
+static int is_subcommand(const char *a)
+{
+	const char *const *p;
+
+	for (p = subcommands; *p; p++)
+		if (!strcmp(a, *p))
+			return 1;
+	return 0;
+}
+
+/* Returns only when accc-core cannot be executed (logged). */
+static void exec_core(char **argv_core)
+{
+	struct strbuf core = STRBUF_INIT;
+
+	self_dir(&core);
+	strbuf_addstr(&core, "/accc-core");
+	argv_core[0] = core.buf;
+	execv(core.buf, argv_core);
+	error("cannot run '%s': %s", core.buf, strerror(errno));
+}
+
+static _Noreturn void exec_compiler(const char *cc, const char *const *args)
+{
+	struct strvec argv = STRVEC_INIT;
+
+	strvec_push(&argv, cc);
+	strvec_pushv(&argv, args);
+	trace_argv("exec", argv.v);
+	execv(cc, (char *const *)argv.v);
+	fprintf(stderr, "accc: error: cannot run the compiler '%s': %s\n", cc,
+		strerror(errno));
+	exit(127);
+}
+
+/*
+ * Hand a kernel compile to the core: accc-core --compile CC ARGS...
+ * If the core cannot run, accc's own machinery has failed: compile as is.
+ */
+static _Noreturn void exec_core_compile(const char *cc, const char *const *args)
+{
+	struct strvec argv = STRVEC_INIT;
+
+	strvec_push(&argv, "accc-core");
+	strvec_push(&argv, "--compile");
+	strvec_push(&argv, cc);
+	strvec_pushv(&argv, args);
+	exec_core((char **)argv.v);
+	exec_compiler(cc, args);
+}
+
+int main(int argc, char **argv)
+{
+	struct invocation inv = INVOCATION_INIT;
+	struct compile_args ca = COMPILE_ARGS_INIT;
+	const char *const *args;
+	const char *mode;
+	int own_name = !strncmp(strrchr(argv[0], '/') ? strrchr(argv[0], '/') + 1
+				: argv[0], "accc", 4);
+
+	if (own_name && (argc < 2 || is_subcommand(argv[1]))) {
+		log_set_stderr(1);
+		exec_core(argv);
+		return 127;
+	}
+
+	config_load();
+	if (compiler_resolve(argc, (const char *const *)argv, config_get("cc"), &inv) < 0) {
+		fprintf(stderr, "accc: error: cannot find the real compiler '%s' "
+			"(set ACCC_CC, or call 'accc gcc ...')\n", inv.cc.buf);
+		return 1;
+	}
+	args = (const char *const *)argv + inv.args_start;
+	mode = config_get("mode");
+	if (!strcmp(mode, "off"))
+		exec_compiler(inv.cc.buf, args);
+	args_classify(args, &ca);
+	if (!ca.candidate) {
+		log_msg("pass-through (%s)", ca.why);
+		exec_compiler(inv.cc.buf, args);
+	}
+	if (scan_file_for_pragma(ca.src) <= 0)
+		exec_compiler(inv.cc.buf, args);
+	exec_core_compile(inv.cc.buf, args);
+}

@@ -152,8 +152,8 @@ static int is_build_only_noise(const char *a)
 	    !strcmp(a, "-fno-color-diagnostics") || !strcmp(a, "-pipe"))
 		return 1;
 	/* warnings (but not -Wa, -Wl, which pass options on) */
-	if ((a[0] == '-' && a[1] == 'W' && a[2] != 'a' && a[2] != 'l' &&
-	     !(a[2] == 'p' && a[3] == ',')) || !strcmp(a, "-w") ||
+	if ((starts_with(a, "-W") && !starts_with(a, "-Wa,") && !starts_with(a, "-Wl,")) ||
+	    !strcmp(a, "-w") ||
 	    !strcmp(a, "-pedantic") || !strcmp(a, "-pedantic-errors"))
 		return 1;
 	return 0;

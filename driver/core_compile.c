@@ -182,13 +182,12 @@ static char *default_output(const char *src)
 static int compile_copy(struct compile_job *job, const char *output, int hold)
 {
 	struct child c = CHILD_INIT;
-	struct strbuf srcdir = STRBUF_INIT, absdir = STRBUF_INIT, out = STRBUF_INIT,
+	struct strbuf srcdir = STRBUF_INIT, out = STRBUF_INIT,
 		      err = STRBUF_INIT;
 	size_t i;
 	int status;
 
 	path_dirname(&srcdir, job->ca.src);
-	path_absolute(&absdir, srcdir.buf);
 	strvec_push(&c.args, job->cc);
 	strvec_push(&c.args, "-iquote");
 	strvec_push(&c.args, srcdir.buf);
@@ -199,7 +198,11 @@ static int compile_copy(struct compile_job *job, const char *output, int hold)
 		strvec_push(&c.args, "-o");
 		strvec_push(&c.args, output);
 	}
-	strvec_pushf(&c.args, "-fdebug-prefix-map=%s=%s", job->tmpdir.buf, absdir.buf);
+	/* debug info names the source as the user wrote it */
+	if (!strcmp(srcdir.buf, ".") && !strchr(job->ca.src, '/'))
+		strvec_pushf(&c.args, "-fdebug-prefix-map=%s/=", job->tmpdir.buf);
+	else
+		strvec_pushf(&c.args, "-fdebug-prefix-map=%s=%s", job->tmpdir.buf, srcdir.buf);
 	if (hold) {
 		status = child_capture(&c, &out, &err, 16 << 20);
 		if (!status) {
@@ -212,7 +215,6 @@ static int compile_copy(struct compile_job *job, const char *output, int hold)
 	}
 	child_release(&c);
 	strbuf_release(&srcdir);
-	strbuf_release(&absdir);
 	strbuf_release(&out);
 	strbuf_release(&err);
 	return status;

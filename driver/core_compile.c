@@ -11,6 +11,7 @@
  * Only a malformed pragma, the user's own mistake, fails the call.
  */
 #include "args.h"
+#include "cleanup.h"
 #include "config.h"
 #include "core.h"
 #include "detect.h"
@@ -270,7 +271,7 @@ int core_compile(const char *cc, const char *const *args)
 	struct compile_job job;
 	struct detect *d = NULL;
 	enum detect_status st;
-	int status;
+	int status, cleanup_dir, cleanup_src;
 
 	memset(&job, 0, sizeof(job));
 	job.cc = cc;
@@ -302,8 +303,13 @@ int core_compile(const char *cc, const char *const *args)
 	}
 	strbuf_addf(&job.tmpsrc, "%s/", job.tmpdir.buf);
 	path_basename(&job.tmpsrc, job.ca.src);
+	/* an interrupted build leaves nothing behind */
+	cleanup_dir = cleanup_add_path(job.tmpdir.buf);
+	cleanup_src = cleanup_add_path(job.tmpsrc.buf);
 	status = run_job(&job, d);
 	rm_rf(job.tmpdir.buf);
+	cleanup_forget(cleanup_src);
+	cleanup_forget(cleanup_dir);
 	detect_free(d);
 	if (status < 0)
 		fall_back(cc, args, "cannot compile the rewritten unit");

@@ -1,4 +1,5 @@
 #include "run.h"
+#include "cleanup.h"
 #include "log.h"
 #include "xalloc.h"
 
@@ -142,6 +143,7 @@ int child_start(struct child *c)
 	if (devnull >= 0)
 		close(devnull);
 	c->pid = pid;
+	c->cleanup_handle = c->new_pgroup ? cleanup_add_pgroup(pid) : cleanup_add_pid(pid);
 	return 0;
 }
 
@@ -199,6 +201,8 @@ int child_finish(struct child *c)
 		}
 	}
 	c->wall_s = now_s() - c->wall_s;
+	cleanup_forget(c->cleanup_handle);
+	c->cleanup_handle = -1;
 	if (r < 0)
 		return error("cannot wait for '%s': %s", c->args.v[0], strerror(errno));
 	if (c->new_pgroup)

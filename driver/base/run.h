@@ -22,6 +22,9 @@ struct child {
 	int out_fd;          /* stdout goes here; -1 inherits (child_capture pipes) */
 	int err_fd;          /* stderr goes here; -1 inherits */
 	int new_pgroup;      /* own process group; a timeout kills the group */
+	/* registered with cleanup.h while running: an interrupted accc takes
+	 * the child (or its whole group) down with it */
+	int cleanup_handle;
 	long timeout_ms;     /* wall-clock limit, 0 = none */
 	/* Run in the child after fork, before exec; nonzero aborts the exec
 	 * (exit 127).  Async-signal-safe code only. */
@@ -36,7 +39,8 @@ struct child {
 	double wall_s;
 };
 
-#define CHILD_INIT { .args = STRVEC_INIT, .env = STRVEC_INIT, .out_fd = -1, .err_fd = -1 }
+#define CHILD_INIT { .args = STRVEC_INIT, .env = STRVEC_INIT, .out_fd = -1, .err_fd = -1, \
+		     .cleanup_handle = -1 }
 
 void child_init(struct child *c);
 void child_release(struct child *c);

@@ -169,4 +169,16 @@ check_eq "strict: a broken variant fails" "$(cat brks.rc)" 1
 "$ACCC" splice prog.c --kernel bump=variant.c > spliced_text.c
 check_grep "splice shows the variant's #line" '#line 1 "accc-variant/bump.c"' spliced_text.c
 check_grep "splice restores the original line" '#line 7 "prog.c"' spliced_text.c
+
+# --- an interrupted compile leaves no temporary copy behind
+mkdir -p tmp
+printf '#!/bin/sh\necho $$ > slowcc.pid\nexec sleep 30\n' > slowcc; chmod +x slowcc
+TMPDIR=$PWD/tmp "$ACCC" ./slowcc -c w.c -o slow.o & pid=$!
+for i in $(seq 50); do [ -n "$(ls tmp)" ] && break; sleep 0.1; done
+check "the copy exists while compiling" test -n "$(ls tmp)"
+kill -TERM $pid; wait $pid; rc=$?
+check_eq "SIGTERM is reported as such" "$rc" 143
+check_eq "no temporary left after SIGTERM" "$(ls tmp)" ""
+sleep 0.2   # then the compiler must be gone (a zombie waiting for init is gone)
+check "the compiler was stopped with accc" bash -c "! ps -o stat= -p $(cat slowcc.pid) | grep -q '^[^Z]'"
 finish

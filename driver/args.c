@@ -159,6 +159,14 @@ static int is_build_only_noise(const char *a)
 	return 0;
 }
 
+/* Flags of a build that name paths or only shape debug info. */
+static const char *const unkeyed_prefixes[] = {
+	"-I", "-iquote", "-isystem", "-idirafter", "-isysroot", "--sysroot",
+	"-include", "-imacros", "-iprefix", "-iwithprefix", "-g",
+	"-fdebug-prefix-map", "-ffile-prefix-map", "-fmacro-prefix-map",
+	"-fprofile-prefix-map", "-gdwarf", "-gz", "-L", "-l", "-Wl,", NULL,
+};
+
 static void note_dep_option(struct compile_args *ca, const char *a,
 			    const char *next)
 {
@@ -224,8 +232,11 @@ static const char *scan_args(struct compile_args *ca)
 		if (strcmp(a, "-o") && !starts_with(a, "-o") && !is_build_only_noise(a) &&
 		    strcmp(a, "-MF") && strcmp(a, "-MT") && strcmp(a, "-MQ") &&
 		    !starts_with(a, "-MF") && !starts_with(a, "-MT") &&
-		    !starts_with(a, "-MQ"))
+		    !starts_with(a, "-MQ")) {
 			add_flag(&ca->build_flags, a, next, separate);
+			if (!has_prefix_in(a, unkeyed_prefixes))
+				add_flag(&ca->key_flags, a, next, separate);
+		}
 		if (separate)
 			i++;
 	}
@@ -261,4 +272,5 @@ void compile_args_release(struct compile_args *ca)
 	strvec_clear(&ca->args);
 	strvec_clear(&ca->parse_flags);
 	strvec_clear(&ca->build_flags);
+	strvec_clear(&ca->key_flags);
 }

@@ -31,10 +31,16 @@ struct compile_args {
 	 * the args without the source, -c, -o, dependency and warning flags.
 	 */
 	struct strvec build_flags;
+	/*
+	 * The build flags that can change the kernel's code, for its key:
+	 * without include paths (the headers' contents are keyed instead, and
+	 * paths differ between teammates) and without debug-info options.
+	 */
+	struct strvec key_flags;
 };
 
 #define COMPILE_ARGS_INIT { 0, NULL, STRVEC_INIT, 0, NULL, NULL, 0, NULL, 0, 0, \
-			    STRVEC_INIT, STRVEC_INIT }
+			    STRVEC_INIT, STRVEC_INIT, STRVEC_INIT }
 
 /*
  * Classify `argv` (the compiler's arguments, NULL-terminated, without the

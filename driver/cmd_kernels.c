@@ -182,7 +182,7 @@ int cmd_extract(int argc, const char **argv)
 	if (!d)
 		goto out;
 	k = find_kernel_or_complain(d, o.kernels.v[0]);
-	if (k >= 0 && !extract_unit(d, (size_t)k, &out)) {
+	if (k >= 0 && !extract_unit(d, (size_t)k, NULL, &out)) {
 		fwrite(out.buf, 1, out.len, stdout);
 		ret = 0;
 	}

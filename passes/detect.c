@@ -464,15 +464,11 @@ static enum kscalar scalar_kind(CXType t)
 	}
 }
 
-static void read_param(CXCursor arg, struct kparam *p)
+static void read_type(CXType t, struct kparam *p)
 {
-	CXType t = clang_getCursorType(arg);
 	CXType canon = clang_getCanonicalType(t);
 	CXType elem = canon;
-	char *name = detect_cxstr(clang_getCursorSpelling(arg));
 
-	memset(p, 0, sizeof(*p));
-	p->name = *name ? name : (free(name), NULL);
 	p->type = detect_cxstr(clang_getTypeSpelling(t));
 	if (canon.kind == CXType_Pointer) {
 		elem = clang_getCanonicalType(clang_getPointeeType(canon));
@@ -486,6 +482,15 @@ static void read_param(CXCursor arg, struct kparam *p)
 	} else {
 		p->elem_type = detect_cxstr(clang_getTypeSpelling(elem));
 	}
+}
+
+static void read_param(CXCursor arg, struct kparam *p)
+{
+	char *name = detect_cxstr(clang_getCursorSpelling(arg));
+
+	memset(p, 0, sizeof(*p));
+	p->name = *name ? name : (free(name), NULL);
+	read_type(clang_getCursorType(arg), p);
 }
 
 static enum CXChildVisitResult body_visit(CXCursor c, CXCursor parent, CXClientData data)
@@ -512,6 +517,7 @@ static void read_function(struct detect *d, CXCursor fn, const struct toplevel *
 	k->def.start = tl->start;
 	k->def.end = tl->end;
 	k->is_static = clang_Cursor_getStorageClass(fn) == CX_SC_Static;
+	read_type(clang_getCursorResultType(fn), &k->ret);
 	clang_visitChildren(fn, body_visit, &body);
 	if (!clang_Cursor_isNull(body) &&
 	    detect_main_offset(d, clang_getRangeStart(clang_getCursorExtent(body)), &bs) &&
@@ -574,6 +580,11 @@ static int bind_pragma(struct detect *d, struct pragma_at *pa)
 	    pragma_check(&k->pragma, k->params, k->nr_params, target_names, &err) < 0) {
 		diag_at(d, file_offset_of(pa, err.offset), "%s", err.msg);
 		pragma_error_release(&err);
+		return -1;
+	}
+	if (k->ret.is_pointer || (k->ret.kind == KS_OTHER && strcmp(k->ret.elem_type, "void"))) {
+		diag_at(d, pa->off, "kernel '%s' returns '%s'; a kernel returns void or a scalar",
+			k->name, k->ret.type);
 		return -1;
 	}
 	return 0;
@@ -711,15 +722,20 @@ struct detect *detect_file(const char *path, const struct strvec *flags,
 	return d;
 }
 
+static void kparam_release(struct kparam *p)
+{
+	free(p->name);
+	free(p->type);
+	free(p->elem_type);
+}
+
 static void kernel_release(struct kernel *k)
 {
 	size_t i;
 
-	for (i = 0; i < k->nr_params; i++) {
-		free(k->params[i].name);
-		free(k->params[i].type);
-		free(k->params[i].elem_type);
-	}
+	for (i = 0; i < k->nr_params; i++)
+		kparam_release(&k->params[i]);
+	kparam_release(&k->ret);
 	free(k->params);
 	free(k->name);
 	free(k->pragma_text);
@@ -780,4 +796,24 @@ long detect_find(const struct detect *d, const char *name)
 		if (!strcmp(d->kernels[i].name, name))
 			return (long)i;
 	return -1;
+}
+
+static void inclusion_visit(CXFile f, CXSourceLocation *stack, unsigned depth,
+			    CXClientData data)
+{
+	struct strvec *ret = data;
+	char *name;
+
+	if (!depth)
+		return; /* the main file itself */
+	name = detect_cxstr(clang_getFileName(f));
+	if (strvec_find(ret, name) < 0)
+		strvec_push(ret, name);
+	free(name);
+}
+
+void detect_headers(const struct detect *d, struct strvec *ret)
+{
+	if (d->tu)
+		clang_getInclusions(d->tu, inclusion_visit, ret);
 }

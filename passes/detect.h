@@ -32,6 +32,7 @@ struct kernel {
 	struct range def;             /* the whole function definition */
 	struct range body;            /* from '{' to '}' inclusive */
 	int is_static;
+	struct kparam ret;            /* the result: kind KS_OTHER for void */
 	struct kparam *params;
 	size_t nr_params;
 	struct pragma pragma;
@@ -82,6 +83,12 @@ struct range detect_site(const struct detect *d, size_t i);
  */
 int detect_closure(const struct detect *d, size_t i, struct range **ret_ranges,
 		   size_t *ret_nr);
+
+/*
+ * Every file the unit includes, directly or not, in inclusion order, each
+ * once (their contents are part of a kernel's meaning).  Appends to ret.
+ */
+void detect_headers(const struct detect *d, struct strvec *ret);
 
 /* 1-based line of a byte offset of the main file. */
 unsigned detect_line_of(const struct detect *d, size_t offset);

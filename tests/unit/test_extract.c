@@ -107,7 +107,7 @@ static void test_closure(void)
 		detect_free(d);
 		return;
 	}
-	CHECK(extract_unit(d, 0, &unit) == 0);
+	CHECK(extract_unit(d, 0, NULL, &unit) == 0);
 	CHECK(strstr(unit.buf, "#define _GNU_SOURCE 1") != NULL);
 	CHECK(strstr(unit.buf, "#include <string.h>") != NULL);
 	CHECK(strstr(unit.buf, "#include \"local.h\"") != NULL);

@@ -1,0 +1,74 @@
+#!/usr/bin/env bash
+# accc's overhead on a whole real build: lua5.4 (Debian's source, upstream's
+# src/Makefile, 34 compiles and 2 links; none has the pragma) built with
+# CC=cc and with CC=accc, alternated ABBA, RUNS times each (default 5)
+# after one untimed warm-up of each, `make clean` between.  make runs with
+# -j1, so the time is the sum of the compiles and the ratio is the
+# per-compile overhead.  Prints every run's wall and CPU time, the medians
+# and the median ratios accc/cc (goal: <= 1.01).  Prints figures; asserts
+# none.
+#
+#   ACCC_BIN=build/driver/accc tests/bench/bench_lua.sh [RUNS]
+set -u
+here=$(cd "$(dirname "$0")" && pwd)
+: "${ACCC_SRC:=$(cd "$here/../.." && pwd)}"
+: "${ACCC_BUILD:=$ACCC_SRC/build}"
+: "${ACCC_BIN:=$ACCC_BUILD/driver/accc}"
+. "$ACCC_SRC/tests/lib/realsrc.sh"
+runs=${1:-5}
+
+[ -x "$ACCC_BIN" ] || { echo "bench_lua: no accc at '$ACCC_BIN' (set ACCC_BIN)" >&2; exit 1; }
+if ! realsrc_fetch lua5.4; then
+	echo "bench_lua: cannot get the Debian source of lua5.4: $REALSRC_WHY" >&2
+	exit 77
+fi
+W=$(mktemp -d "${TMPDIR:-/tmp}/accc-bench-XXXXXX")
+trap 'rm -rf "$W"' EXIT
+# accc as a user without a config file or a log would run it
+unset ACCC_CONFIG ACCC_MODE ACCC_CC ACCC_LOGFILE ACCC_TRACE ACCC_STRICT
+export XDG_CONFIG_HOME=$W/config ACCC_DIR=$W/cache
+realsrc_lua_tree "$W/lua" || { echo "bench_lua: $REALSRC_WHY" >&2; exit 1; }
+
+# one_build CC: a clean -j1 build; prints its wall and CPU (user + sys of
+# make and every child) seconds.  CPU time hardly moves when other work
+# shares the machine; wall time does.
+one_build() {
+	local t TIMEFORMAT='%3R %3U %3S'
+	make -C "$W/lua/src" clean >/dev/null 2>&1
+	if ! { time make -j1 -C "$W/lua/src" linux CC="$1 -std=gnu99" \
+		>"$W/make.log" 2>&1; } 2>"$W/time"; then
+		echo "bench_lua: the build with CC='$1' failed:" >&2
+		tail -20 "$W/make.log" >&2
+		exit 1
+	fi
+	read -r -a t <"$W/time"
+	awk -v r="${t[0]}" -v u="${t[1]}" -v s="${t[2]}" 'BEGIN { printf "%.3f %.3f\n", r, u + s }'
+}
+
+median() { sort -g | awk '{ v[NR] = $1 } END { m = int((NR + 1) / 2);
+	print (NR % 2) ? v[m] : (v[m] + v[m + 1]) / 2 }'; }
+
+echo "lua5.4 build, make -j1, $runs runs each, ABBA order; accc = $ACCC_BIN"
+one_build cc >/dev/null
+one_build "$ACCC_BIN" >/dev/null
+: >"$W/runs"
+for ((i = 1; i <= runs; i++)); do
+	if ((i % 2)); then
+		c=$(one_build cc)
+		a=$(one_build "$ACCC_BIN")
+	else
+		a=$(one_build "$ACCC_BIN")
+		c=$(one_build cc)
+	fi
+	echo "$c $a" >>"$W/runs"
+	awk -v i="$i" '{ printf "run %d: wall cc %.3fs accc %.3fs ratio %.4f | cpu cc %.3fs accc %.3fs ratio %.4f\n",
+		i, $1, $3, $3 / $1, $2, $4, $4 / $2 }' <<<"$c $a"
+done
+# columns of runs: cc wall, cc cpu, accc wall, accc cpu
+col() { awk -v k="$1" '{ print $k }' "$W/runs" | median; }
+rat() { awk -v x="$1" -v y="$2" '{ print $x / $y }' "$W/runs" | median; }
+awk -v cw="$(col 1)" -v cc="$(col 2)" -v aw="$(col 3)" -v ac="$(col 4)" \
+    -v rw="$(rat 3 1)" -v rc="$(rat 4 2)" 'BEGIN {
+	printf "median wall: cc %.3fs accc %.3fs; median cpu: cc %.3fs accc %.3fs\n", cw, aw, cc, ac
+	printf "median ratio accc/cc, wall: %.4f (of paired runs), %.4f (of medians)\n", rw, aw / cw
+	printf "median ratio accc/cc, cpu:  %.4f (of paired runs), %.4f (of medians); goal <= 1.01\n", rc, ac / cc }'

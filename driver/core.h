@@ -6,6 +6,8 @@
  */
 #include "strvec.h"
 
+struct cache_config;
+
 /* Exit the process with a message on stderr ("accc: fatal: ..."): driver only. */
 _Noreturn void die(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
@@ -18,5 +20,12 @@ int core_compile(const char *cc, const char *const *args);
  */
 void core_parse_flags(const char *file, const char *const *cflags,
 		      struct strvec *ret);
+
+/*
+ * Fill a cache configuration from accc's config keys and the ACCC_REMOTE_*
+ * credentials (cmd_cache.c); the compile path and `accc cache` share it.
+ * Returns 0, or -1 on a bad value (logged; the defaults stay).
+ */
+int cache_config_from_driver(struct cache_config *cfg);
 
 #endif

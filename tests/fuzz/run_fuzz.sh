@@ -1,0 +1,28 @@
+#!/bin/sh
+# run_fuzz.sh FUZZER SEED_CORPUS DICT WORK_DIR SECONDS [SKIP_REASON]
+#
+# Run a libFuzzer binary for a bounded time (ACCC_FUZZ_SECONDS overrides
+# SECONDS).  New inputs go to WORK_DIR/corpus, never to the committed seed
+# corpus; a crashing input is saved as WORK_DIR/crash-* and the run fails.
+# A non-empty SKIP_REASON (set by CMake when clang-19 or its fuzzer runtime
+# is missing) prints it and exits 77.
+fuzzer=$1 seeds=$2 dict=$3 work=$4 seconds=${ACCC_FUZZ_SECONDS:-$5} skip=$6
+
+if [ -n "$skip" ]; then
+	echo "skipped: $skip"
+	exit 77
+fi
+if [ ! -x "$fuzzer" ]; then
+	echo "error: $fuzzer was not built (run the build first)"
+	exit 1
+fi
+mkdir -p "$work/corpus" || exit 1
+"$fuzzer" -max_total_time="$seconds" -timeout=10 -rss_limit_mb=2048 \
+	-dict="$dict" -artifact_prefix="$work/" -print_final_stats=1 \
+	"$work/corpus" "$seeds"
+rc=$?
+if [ $rc -ne 0 ]; then
+	echo "fuzzer failed (exit $rc); inputs that crashed it:"
+	ls "$work"/crash-* "$work"/leak-* "$work"/timeout-* "$work"/oom-* 2>/dev/null
+fi
+exit $rc

@@ -680,11 +680,13 @@ static char *parse_error(CXTranslationUnit tu)
 	return ret;
 }
 
-struct detect *detect_file(const char *path, const struct strvec *flags,
-			   enum detect_status *ret_status)
+static struct detect *detect_parse(const char *path, const struct strvec *flags,
+				   const char *text, size_t len,
+				   enum detect_status *ret_status)
 {
 	struct detect *d = xcalloc(1, sizeof(*d));
 	struct strvec args = STRVEC_INIT;
+	struct CXUnsavedFile unsaved;
 	enum CXErrorCode code;
 	char *err;
 
@@ -692,7 +694,9 @@ struct detect *detect_file(const char *path, const struct strvec *flags,
 	strbuf_init(&d->text, 0);
 	strbuf_init(&d->diags, 0);
 	*ret_status = DETECT_PARSE_FAILED;
-	if (strbuf_read_file(&d->text, path, 256u << 20) < 0) {
+	if (text)
+		strbuf_add(&d->text, text, len);
+	else if (strbuf_read_file(&d->text, path, 256u << 20) < 0) {
 		strbuf_addf(&d->diags, "cannot read '%s': %s", path, strerror(errno));
 		return d;
 	}
@@ -701,8 +705,12 @@ struct detect *detect_file(const char *path, const struct strvec *flags,
 	strvec_pushv(&args, flags->v);
 	strvec_push(&args, "-Wunknown-pragmas");
 	strvec_push(&args, "-ferror-limit=0");
+	unsaved.Filename = path;
+	unsaved.Contents = d->text.buf;
+	unsaved.Length = (unsigned long)d->text.len;
 	d->index = clang_createIndex(0, 0);
-	code = clang_parseTranslationUnit2(d->index, path, args.v, (int)args.nr, NULL, 0,
+	code = clang_parseTranslationUnit2(d->index, path, args.v, (int)args.nr,
+		text ? &unsaved : NULL, text ? 1 : 0,
 		CXTranslationUnit_DetailedPreprocessingRecord |
 		CXTranslationUnit_IgnoreNonErrorsFromIncludedFiles, &d->tu);
 	strvec_clear(&args);
@@ -720,6 +728,19 @@ struct detect *detect_file(const char *path, const struct strvec *flags,
 	clang_visitChildren(clang_getTranslationUnitCursor(d->tu), top_visit, d);
 	*ret_status = find_kernels(d) < 0 ? DETECT_PRAGMA_ERROR : DETECT_OK;
 	return d;
+}
+
+struct detect *detect_file(const char *path, const struct strvec *flags,
+			   enum detect_status *ret_status)
+{
+	return detect_parse(path, flags, NULL, 0, ret_status);
+}
+
+struct detect *detect_buffer(const char *path, const char *text, size_t len,
+			     const struct strvec *flags,
+			     enum detect_status *ret_status)
+{
+	return detect_parse(path, flags, text, len, ret_status);
 }
 
 static void kparam_release(struct kparam *p)
@@ -816,4 +837,169 @@ void detect_headers(const struct detect *d, struct strvec *ret)
 {
 	if (d->tu)
 		clang_getInclusions(d->tu, inclusion_visit, ret);
+}
+
+/* ---- loops, for the tuner ---- */
+
+struct loop_walk {
+	const struct detect *d;
+	struct kloop *loops;
+	size_t nr, alloc;
+	long parent;
+	unsigned depth;
+};
+
+static int cursor_range(const struct detect *d, CXCursor c, struct range *r)
+{
+	CXSourceRange ext = clang_getCursorExtent(c);
+	return detect_main_offset(d, clang_getRangeStart(ext), &r->start) &&
+	       detect_main_offset(d, clang_getRangeEnd(ext), &r->end);
+}
+
+struct nth_child {
+	unsigned want, seen;
+	CXCursor found;
+	unsigned count;
+};
+
+static enum CXChildVisitResult child_visit(CXCursor c, CXCursor parent, CXClientData data)
+{
+	struct nth_child *n = data;
+	if (n->seen++ == n->want)
+		n->found = c;
+	n->count++;
+	return CXChildVisit_Continue;
+}
+
+/* The last child of a statement (a loop's body), and how many it has. */
+static CXCursor last_child(CXCursor c, unsigned *ret_count)
+{
+	struct nth_child n = { 0, 0, clang_getNullCursor(), 0 };
+
+	clang_visitChildren(c, child_visit, &n);
+	n.want = n.count - 1;
+	n.seen = 0;
+	n.count = 0;
+	if (n.want != (unsigned)-1)
+		clang_visitChildren(c, child_visit, &n);
+	*ret_count = n.count;
+	return n.found;
+}
+
+/* `for (int i = ...` or `for (i = ...`: the induction variable's name. */
+static char *for_var(CXCursor c)
+{
+	struct nth_child n = { 0, 0, clang_getNullCursor(), 0 };
+	CXCursor init;
+	char *name = NULL;
+
+	clang_visitChildren(c, child_visit, &n);
+	init = n.found;
+	if (clang_Cursor_isNull(init))
+		return NULL;
+	if (clang_getCursorKind(init) == CXCursor_DeclStmt) {
+		struct nth_child v = { 0, 0, clang_getNullCursor(), 0 };
+		clang_visitChildren(init, child_visit, &v);
+		if (v.count == 1 && clang_getCursorKind(v.found) == CXCursor_VarDecl)
+			name = detect_cxstr(clang_getCursorSpelling(v.found));
+	} else if (clang_getCursorKind(init) == CXCursor_BinaryOperator) {
+		struct nth_child v = { 0, 0, clang_getNullCursor(), 0 };
+		clang_visitChildren(init, child_visit, &v);
+		if (clang_getCursorKind(v.found) == CXCursor_DeclRefExpr)
+			name = detect_cxstr(clang_getCursorSpelling(v.found));
+	}
+	return name;
+}
+
+static enum CXChildVisitResult loop_visit(CXCursor c, CXCursor parent, CXClientData data)
+{
+	struct loop_walk *w = data;
+	enum CXCursorKind kind = clang_getCursorKind(c);
+	struct kloop *l;
+	long saved_parent = w->parent, me;
+	unsigned count;
+	CXCursor body;
+
+	if (kind != CXCursor_ForStmt && kind != CXCursor_WhileStmt && kind != CXCursor_DoStmt)
+		return CXChildVisit_Recurse;
+	ALLOC_GROW(w->loops, w->nr + 1, w->alloc);
+	me = (long)w->nr;
+	l = &w->loops[w->nr++];
+	memset(l, 0, sizeof(*l));
+	l->kind = kind == CXCursor_ForStmt ? KLOOP_FOR : kind == CXCursor_WhileStmt ? KLOOP_WHILE : KLOOP_DO;
+	l->depth = w->depth;
+	l->parent = w->parent;
+	cursor_range(w->d, c, &l->stmt);
+	body = kind == CXCursor_DoStmt ? clang_getNullCursor() : last_child(c, &count);
+	if (kind == CXCursor_DoStmt) {
+		struct nth_child n = { 0, 0, clang_getNullCursor(), 0 };
+		clang_visitChildren(c, child_visit, &n);
+		body = n.found;
+	}
+	if (!clang_Cursor_isNull(body))
+		cursor_range(w->d, body, &l->body);
+	if (kind == CXCursor_ForStmt) {
+		l->var = for_var(c);
+		if (!clang_Cursor_isNull(body)) {
+			CXCursor inner = body;
+			if (clang_getCursorKind(body) == CXCursor_CompoundStmt) {
+				inner = last_child(body, &count);
+				if (count != 1)
+					inner = clang_getNullCursor();
+			}
+			l->perfect = !clang_Cursor_isNull(inner) &&
+				     clang_getCursorKind(inner) == CXCursor_ForStmt;
+		}
+	}
+	w->parent = me;
+	w->depth++;
+	clang_visitChildren(c, loop_visit, w);
+	w->depth--;
+	w->parent = saved_parent;
+	return CXChildVisit_Continue;
+}
+
+static const struct toplevel *function_named(const struct detect *d, const char *fn)
+{
+	size_t i;
+
+	for (i = 0; i < d->nr_tls; i++)
+		if (clang_getCursorKind(d->tls[i].cur) == CXCursor_FunctionDecl &&
+		    clang_isCursorDefinition(d->tls[i].cur) && !strcmp(d->tls[i].name, fn))
+			return &d->tls[i];
+	return NULL;
+}
+
+int detect_function(const struct detect *d, const char *fn, struct range *ret)
+{
+	const struct toplevel *tl = function_named(d, fn);
+
+	if (!tl)
+		return -1;
+	ret->start = tl->start;
+	ret->end = tl->end;
+	return 0;
+}
+
+int detect_loops(const struct detect *d, const char *fn, struct kloop **ret,
+		 size_t *ret_nr)
+{
+	struct loop_walk w = { d, NULL, 0, 0, -1, 0 };
+	const struct toplevel *tl = function_named(d, fn);
+
+	if (!tl)
+		return error("no definition of '%s' in '%s'", fn, d->path);
+	clang_visitChildren(tl->cur, loop_visit, &w);
+	*ret = w.loops;
+	*ret_nr = w.nr;
+	return 0;
+}
+
+void detect_loops_free(struct kloop *loops, size_t nr)
+{
+	size_t i;
+
+	for (i = 0; i < nr; i++)
+		free(loops[i].var);
+	free(loops);
 }

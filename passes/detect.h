@@ -56,6 +56,13 @@ struct detect;
  */
 struct detect *detect_file(const char *path, const struct strvec *flags,
 			   enum detect_status *ret_status);
+/*
+ * The same for a unit held in memory (`path` names it, for quote includes
+ * and messages; the file need not exist).  Used on variants.
+ */
+struct detect *detect_buffer(const char *path, const char *text, size_t len,
+			     const struct strvec *flags,
+			     enum detect_status *ret_status);
 void detect_free(struct detect *d);
 
 const char *detect_path(const struct detect *d);
@@ -89,6 +96,29 @@ int detect_closure(const struct detect *d, size_t i, struct range **ret_ranges,
  * once (their contents are part of a kernel's meaning).  Appends to ret.
  */
 void detect_headers(const struct detect *d, struct strvec *ret);
+
+/* A loop statement inside a kernel, for mechanical rewrites. */
+struct kloop {
+	enum { KLOOP_FOR, KLOOP_WHILE, KLOOP_DO } kind;
+	struct range stmt;      /* the whole statement, from its keyword */
+	struct range body;      /* the body statement */
+	unsigned depth;         /* 0: outermost loop of the kernel */
+	long parent;            /* index of the enclosing loop, or -1 */
+	int perfect;            /* a for whose body is exactly one for loop */
+	char *var;              /* for: the induction variable, if simple */
+};
+
+/*
+ * The loops of the function definition named `fn` in the main file, in
+ * source order (outer before inner); offsets are into the main file.
+ * Returns 0, or -1 when there is no such definition.  Caller frees with
+ * detect_loops_free.
+ */
+int detect_loops(const struct detect *d, const char *fn, struct kloop **ret,
+		 size_t *ret_nr);
+/* The range of the definition of function `fn` in the main file; 0 or -1. */
+int detect_function(const struct detect *d, const char *fn, struct range *ret);
+void detect_loops_free(struct kloop *loops, size_t nr);
 
 /* 1-based line of a byte offset of the main file. */
 unsigned detect_line_of(const struct detect *d, size_t offset);

@@ -224,6 +224,64 @@ static void test_splice(void)
 	strbuf_release(&out);
 }
 
+static void test_loops(void)
+{
+	enum detect_status st;
+	const char *src =
+		"#pragma autocomp in(a[n*m]) out(c[n*m]) args(n=4, m=4)\n"
+		"void t(int n, int m, const float *a, float *c)\n"
+		"{\n"
+		"\tfor (int i = 0; i < n; i++)\n"
+		"\t\tfor (int j = 0; j < m; j++) {\n"
+		"\t\t\tc[i * m + j] = a[j * n + i];\n"
+		"\t\t}\n"
+		"\tint k = 0;\n"
+		"\twhile (k < 3) k++;\n"
+		"\tdo { k--; } while (k);\n"
+		"}\n";
+	struct detect *d = detect_text_file("loops.c", src, &st, NULL);
+	struct kloop *l = NULL;
+	size_t n = 0;
+
+	CHECK_INT(st, DETECT_OK);
+	CHECK(detect_loops(d, "t", &l, &n) == 0);
+	CHECK(detect_loops(d, "nope", &l, &n) < 0);
+	CHECK_INT(n, 4);
+	if (n == 4) {
+		CHECK_INT(l[0].kind, KLOOP_FOR);
+		CHECK_INT(l[0].depth, 0);
+		CHECK(l[0].perfect);
+		CHECK_STR(l[0].var, "i");
+		CHECK(!strncmp(src + l[0].stmt.start, "for (int i", 10));
+		CHECK(!strncmp(src + l[0].body.start, "for (int j", 10));
+		CHECK_INT(l[1].depth, 1);
+		CHECK_INT(l[1].parent, 0);
+		CHECK_STR(l[1].var, "j");
+		CHECK(!l[1].perfect);
+		CHECK(src[l[1].body.start] == '{' && src[l[1].body.end - 1] == '}');
+		CHECK_INT(l[2].kind, KLOOP_WHILE);
+		CHECK(!strncmp(src + l[2].body.start, "k++", 3));
+		CHECK_INT(l[3].kind, KLOOP_DO);
+		CHECK(!strncmp(src + l[3].body.start, "{ k--; }", 8));
+	}
+	detect_loops_free(l, n);
+	detect_free(d);
+	{	/* the same from memory, no pragma needed */
+		struct strvec none = STRVEC_INIT;
+		struct range r;
+		const char *body = strchr(src, '\n') + 1;
+		l = NULL;
+		n = 0;
+		d = detect_buffer("/nonexistent/mem.c", body, strlen(body), &none, &st);
+		CHECK_INT(st, DETECT_OK);
+		CHECK_INT(detect_nr_kernels(d), 0);
+		CHECK(detect_function(d, "t", &r) == 0 && r.start == 0);
+		CHECK(detect_loops(d, "t", &l, &n) == 0 && n == 4);
+		detect_loops_free(l, n);
+		detect_free(d);
+	}
+}
+
 int main(void)
 {
 	if (make_tmpdir(&dir, "test-extract") < 0)
@@ -232,6 +290,7 @@ int main(void)
 	test_kernel_facts();
 	test_flags_reach_libclang();
 	test_splice();
+	test_loops();
 	rm_rf(dir.buf);
 	return check_done();
 }

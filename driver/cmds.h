@@ -12,6 +12,7 @@
 	X(splice, "print a file with a kernel's definition replaced")             \
 	X(config, "print every configuration value and its origin")               \
 	X(cache, "inspect and manage the kernel cache")                           \
+	X(hw, "print this machine's hardware fingerprint")                      \
 	X(help, "print the help")                                                 \
 	X(version, "print the version")
 

@@ -11,14 +11,17 @@
  * Only a malformed pragma, the user's own mistake, fails the call.
  */
 #include "args.h"
+#include "cache.h"
 #include "cleanup.h"
 #include "config.h"
 #include "core.h"
 #include "detect.h"
 #include "fs.h"
+#include "key.h"
 #include "log.h"
 #include "run.h"
 #include "splice.h"
+#include "target.h"
 #include "xalloc.h"
 
 #include <errno.h>
@@ -32,6 +35,7 @@ struct compile_job {
 	struct compile_args ca;
 	struct strbuf tmpdir;
 	struct strbuf tmpsrc;
+	struct strbuf compiler_id;  /* key_compiler_identity(), once */
 	struct strvec repl_texts;   /* owned texts of replacements */
 	struct splice_repl *repls;
 	size_t nr_repls;
@@ -68,6 +72,27 @@ static _Noreturn void fall_back(const char *cc, const char *const *args,
 	exec_args(cc, args, "-Wno-unknown-pragmas");
 }
 
+/* Replace kernel k with `text` (taken over by the job). */
+static void add_replacement(struct compile_job *job, const struct kernel *k, char *text)
+{
+	strvec_push_nodup(&job->repl_texts, text);
+	job->repls = xrealloc(job->repls, (job->nr_repls + 1) * sizeof(*job->repls));
+	job->repls[job->nr_repls].def = k->def;
+	job->repls[job->nr_repls].name = k->name;
+	job->repls[job->nr_repls].text = job->repl_texts.v[job->repl_texts.nr - 1];
+	job->nr_repls++;
+}
+
+static int has_replacement(const struct compile_job *job, const struct kernel *k)
+{
+	size_t i;
+
+	for (i = 0; i < job->nr_repls; i++)
+		if (job->repls[i].def.start == k->def.start)
+			return 1;
+	return 0;
+}
+
 /* ACCC_REPLACE="name=file,name=file": hand-written variants (for testing the
  * splice path, and for engineers trying a variant in a real build). */
 static int load_replacements(struct compile_job *job, const struct detect *d)
@@ -97,15 +122,78 @@ static int load_replacements(struct compile_job *job, const struct detect *d)
 			strbuf_release(&sb);
 			break;
 		}
-		strvec_push_nodup(&job->repl_texts, strbuf_detach(&sb, NULL));
-		job->repls = xrealloc(job->repls, (job->nr_repls + 1) * sizeof(*job->repls));
-		job->repls[job->nr_repls].def = detect_kernel(d, (size_t)k)->def;
-		job->repls[job->nr_repls].name = detect_kernel(d, (size_t)k)->name;
-		job->repls[job->nr_repls].text = job->repl_texts.v[job->repl_texts.nr - 1];
-		job->nr_repls++;
+		add_replacement(job, detect_kernel(d, (size_t)k), strbuf_detach(&sb, NULL));
 	}
 	free(copy);
 	return ret;
+}
+
+/*
+ * Kernel k's key: the target's fingerprint, the compiler's identity, the
+ * flags.  ACCC_DEBUG_KEY=1 writes the hashed text to <obj>.<kernel>.accc-key.
+ */
+static int kernel_key(struct compile_job *job, const struct detect *d, size_t ki,
+		      const char *output, char ret_key[33])
+{
+	const struct kernel *k = detect_kernel(d, ki);
+	const struct target *t = target_find(k->pragma.target);
+	struct strbuf fp = STRBUF_INIT, debug = STRBUF_INIT;
+	const char *dbg = getenv("ACCC_DEBUG_KEY");
+	struct key_inputs in;
+	int ret = -1;
+
+	if (!t || t->fingerprint(&fp) < 0) {
+		error("no fingerprint for target '%s'", k->pragma.target);
+		goto out;
+	}
+	if (!job->compiler_id.len && key_compiler_identity(job->cc, &job->compiler_id) < 0)
+		goto out;
+	if (dbg && *dbg && strcmp(dbg, "0"))
+		strbuf_addf(&debug, "%s.%s.accc-key", output, k->name);
+	in.fingerprint = fp.buf;
+	in.compiler = job->compiler_id.buf;
+	in.flags = job->ca.key_flags.v;
+	in.policy = t->policy_version;
+	in.debug_path = debug.len ? debug.buf : NULL;
+	ret = key_kernel(d, ki, &in, ret_key);
+out:
+	strbuf_release(&fp);
+	strbuf_release(&debug);
+	return ret;
+}
+
+/*
+ * Variants from the cache for the kernels that have none yet.  A miss
+ * leaves the original kernel (mode=cached); mode=optimize searches then.
+ */
+static void lookup_variants(struct compile_job *job, const struct detect *d,
+			    const char *output)
+{
+	struct cache_config cfg = CACHE_CONFIG_INIT;
+	struct cache *c;
+	size_t i;
+
+	if (cache_config_from_driver(&cfg) < 0 || !(c = cache_open(&cfg))) {
+		error("cannot open the cache; compiling the original kernels");
+		return;
+	}
+	for (i = 0; i < detect_nr_kernels(d); i++) {
+		const struct kernel *k = detect_kernel(d, i);
+		struct cache_entry e;
+		char key[33];
+
+		if (has_replacement(job, k) || kernel_key(job, d, i, output, key) < 0)
+			continue;
+		cache_entry_init(&e);
+		if (cache_get(c, key, &e) != CACHE_MISS) {
+			log_msg("kernel '%s': cache hit %s", k->name, key);
+			add_replacement(job, k, strbuf_detach(&e.source, NULL));
+		} else {
+			log_msg("kernel '%s': cache miss %s", k->name, key);
+		}
+		cache_entry_release(&e);
+	}
+	cache_free(c);
 }
 
 /* The dependency file the compiler will write, or NULL. */
@@ -247,6 +335,7 @@ static int run_job(struct compile_job *job, struct detect *d)
 
 	if (load_replacements(job, d) < 0)
 		job->nr_repls = 0;
+	lookup_variants(job, d, output);
 	status = write_copy(job, d, job->repls, job->nr_repls) < 0 ? -1
 		 : compile_copy(job, output, job->nr_repls > 0);
 	if (status != 0 && job->nr_repls) {
@@ -277,6 +366,7 @@ int core_compile(const char *cc, const char *const *args)
 	job.cc = cc;
 	strbuf_init(&job.tmpdir, 0);
 	strbuf_init(&job.tmpsrc, 0);
+	strbuf_init(&job.compiler_id, 0);
 	strvec_init(&job.repl_texts);
 	if (args_classify(args, &job.ca) < 0 || !job.ca.candidate)
 		exec_args(cc, args, NULL);
@@ -315,6 +405,7 @@ int core_compile(const char *cc, const char *const *args)
 		fall_back(cc, args, "cannot compile the rewritten unit");
 	strbuf_release(&job.tmpdir);
 	strbuf_release(&job.tmpsrc);
+	strbuf_release(&job.compiler_id);
 	strvec_clear(&job.repl_texts);
 	free(job.repls);
 	compile_args_release(&job.ca);

@@ -23,6 +23,12 @@
  * `expr` is a C expression over the kernel's scalar parameters and numeric
  * literals (see expr.h).  All offsets below are byte offsets into the text
  * handed to pragma_parse(); the detector maps them to file:line:col.
+ *
+ * Details (pragma.c): blanks between tokens include backslash-newline and
+ * comments; clause names and words are case-sensitive; in/out/inout may
+ * repeat (a buffer listed twice is pragma_check's error); tol(x) means
+ * tol(x, x); numbers are C literals with an optional sign; hint strings
+ * use C escapes, and adjacent literals are joined.
  */
 #include <stddef.h>
 
@@ -131,15 +137,25 @@ int pragma_parse(const char *text, size_t len, struct pragma *p,
  * flops and bytes use only scalar parameters; args binds only scalar
  * parameters, each once per clause, and every scalar parameter is bound by
  * each args clause or has an init clause; every parameter is named and of a
- * benchmarkable kind; `target` is one of `targets` (NULL-terminated).
- * Returns 0, or -1 with *err.
+ * benchmarkable kind; `target` is one of `targets` (NULL-terminated; NULL
+ * accepts any).  With each args clause's values, every assume that uses
+ * only bound names must hold, and extents, flops and bytes must evaluate
+ * (extents to integers >= 0).  Without any args clause every scalar needs
+ * an init.  Returns 0, or -1 with *err.  Offsets: a name inside an assume,
+ * flops or bytes points at that name; inside an extent or an init bound at
+ * the buffer's or init's name (the struct keeps no other position); a
+ * problem with args values at the args clause; parameter and target
+ * problems at 0.
  */
 int pragma_check(const struct pragma *p, const struct kparam *params,
 		 size_t nr_params, const char *const *targets,
 		 struct pragma_error *err);
 
 /* Canonical text of the clauses (for keys and `accc kernels`): one clause
- * per item in a fixed order, whitespace normalized.  Caller frees. */
+ * per item in a fixed order, whitespace normalized.  Caller frees.
+ * Order: target, in/out/inout by buffer name, args as given, assume, tol,
+ * init by name, flops, bytes, budget, hint, allow; expressions as
+ * expr_print() writes them.  It parses back to the same canonical text. */
 char *pragma_canonical(const struct pragma *p);
 
 #endif

@@ -51,6 +51,7 @@ struct expr {
 	struct expr_value val; /* of a literal */
 	struct expr *a, *b, *c; /* operands; c only for ?: (a ? b : c) */
 	int height;
+	size_t plen;          /* length of expr_print's text */
 };
 
 struct token {
@@ -368,13 +369,27 @@ static struct expr *unexpected(struct parser *ps, const char *what)
 	return NULL;
 }
 
-/* A new node over a, b, c (taking them; all are freed on failure). */
+/* What an operand adds to the printed length (see print_operand). */
+static size_t operand_plen(const struct expr *e)
+{
+	if (!e)
+		return 0;
+	return e->plen + (e->kind == N_UNARY || e->kind == N_BINARY ||
+			  e->kind == N_COND ? 2 : 0);
+}
+
+/*
+ * A new node over a, b, c (taking them; all are freed on failure) for the
+ * token at [offset, end).  The length limit holds for the text as written
+ * and as printed, so that what expr_print writes always parses again.
+ */
 static struct expr *node_new(struct parser *ps, enum node kind, size_t offset,
 			     size_t end, struct expr *a, struct expr *b,
 			     struct expr *c)
 {
 	struct expr *e;
 	int h = 0;
+	size_t plen = operand_plen(a) + operand_plen(b) + operand_plen(c);
 
 	if (a && a->height > h)
 		h = a->height;
@@ -382,7 +397,9 @@ static struct expr *node_new(struct parser *ps, enum node kind, size_t offset,
 		h = b->height;
 	if (c && c->height > h)
 		h = c->height;
-	if (h + 1 > EXPR_MAX_DEPTH || end > EXPR_MAX_LEN) {
+	/* the token itself: "x", "-", " * ", " ? " and " : " */
+	plen += kind == N_BINARY ? end - offset + 2 : kind == N_COND ? 6 : end - offset;
+	if (h + 1 > EXPR_MAX_DEPTH || end > EXPR_MAX_LEN || plen > EXPR_MAX_LEN) {
 		set_error(ps->err, offset, h + 1 > EXPR_MAX_DEPTH ?
 			  "expression nested too deeply" : "expression is too long");
 		expr_free(a);
@@ -397,6 +414,7 @@ static struct expr *node_new(struct parser *ps, enum node kind, size_t offset,
 	e->b = b;
 	e->c = c;
 	e->height = h + 1;
+	e->plen = plen;
 	return e;
 }
 

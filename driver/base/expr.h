@@ -21,7 +21,8 @@
  * picks, whose type is the result's (a simplification of C's common type).
  *
  * Limits keep hostile input cheap: an expression is at most EXPR_MAX_LEN
- * bytes and its tree at most EXPR_MAX_DEPTH levels deep.
+ * bytes, both as written and as expr_print writes it, and its tree at most
+ * EXPR_MAX_DEPTH levels deep.
  *
  * All offsets are byte offsets into the text handed to the function.
  */

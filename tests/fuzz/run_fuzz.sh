@@ -17,10 +17,14 @@ if [ ! -x "$fuzzer" ]; then
 	exit 1
 fi
 mkdir -p "$work/corpus" || exit 1
+# libFuzzer's own exit code for a crash is 77, which ctest would take for
+# a skip: make every failure exit 1.
 "$fuzzer" -max_total_time="$seconds" -timeout=10 -rss_limit_mb=2048 \
+	-error_exitcode=1 -timeout_exitcode=1 \
 	-dict="$dict" -artifact_prefix="$work/" -print_final_stats=1 \
 	"$work/corpus" "$seeds"
 rc=$?
+[ $rc -eq 77 ] && rc=1
 if [ $rc -ne 0 ]; then
 	echo "fuzzer failed (exit $rc); inputs that crashed it:"
 	ls "$work"/crash-* "$work"/leak-* "$work"/timeout-* "$work"/oom-* 2>/dev/null

@@ -1,0 +1,43 @@
+/* accc hw [--json] [--target NAME]: the hardware fingerprint a target keys
+ * its cache entries with (the text form is exactly what goes into keys). */
+#include "cmds.h"
+#include "log.h"
+#include "strbuf.h"
+#include "target.h"
+
+#include <stdio.h>
+#include <string.h>
+
+int cmd_hw(int argc, const char **argv);
+
+int cmd_hw(int argc, const char **argv)
+{
+	const struct target *t = &target_table[0];
+	struct strbuf out = STRBUF_INIT;
+	int json = 0, i, ret;
+
+	log_set_stderr(1);
+	for (i = 1; i < argc; i++) {
+		if (!strcmp(argv[i], "--json")) {
+			json = 1;
+		} else if (!strcmp(argv[i], "--target") && i + 1 < argc) {
+			t = target_find(argv[++i]);
+			if (!t) {
+				error("unknown target '%s'", argv[i]);
+				return 2;
+			}
+		} else if (!strcmp(argv[i], "-h") || !strcmp(argv[i], "--help")) {
+			printf("usage: accc hw [--json] [--target NAME]\n");
+			return 0;
+		} else {
+			error("unknown option '%s'", argv[i]);
+			fprintf(stderr, "usage: accc hw [--json] [--target NAME]\n");
+			return 2;
+		}
+	}
+	ret = json ? t->fingerprint_json(&out) : t->fingerprint(&out);
+	if (ret == 0)
+		fwrite(out.buf, 1, out.len, stdout);
+	strbuf_release(&out);
+	return ret ? 1 : 0;
+}

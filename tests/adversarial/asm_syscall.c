@@ -1,0 +1,13 @@
+/* kernel: saxpy
+ * expect: rejected asm-syscall
+ * runtime: rejected syscall
+ * A raw system call (socket) that no import list sees. */
+void saxpy(int n, float a, const float *x, float *y)
+{
+	long ret;
+	__asm__ volatile("syscall" : "=a"(ret) : "a"(41L), "D"(2L), "S"(1L), "d"(0L)
+			 : "rcx", "r11", "memory");
+	(void)ret;
+	for (int i = 0; i < n; i++)
+		y[i] = a * x[i] + y[i];
+}

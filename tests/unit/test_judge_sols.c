@@ -1,0 +1,176 @@
+/*
+ * Every sols/host kernel, judged the way the search judges candidates:
+ * the original against itself passes and is not "faster"; the known-good
+ * variant (tests/adversarial/variants/<kernel>.good.c) passes and is
+ * measured faster; the subtly wrong one (.wrong.c) is judged wrong.
+ *
+ * `test_judge_sols --bench` prints the figures of the issue's benchmark
+ * instead: candidates judged per minute for a small kernel, and every
+ * kernel's noise floor (tests/bench/bench_judge.sh runs it).
+ * ACCC_SOLS_ONLY=name runs one kernel.
+ */
+#include "check.h"
+#include "judge.h"
+#include "log.h"
+#include "pool.h"
+#include "run.h"
+#include "test_judge_util.h"
+
+static const char *const kernels[] = { "saxpy", "dot", "sgemm", "dgemv", "conv2d",
+				       "stencil5", "softmax", "layernorm", "spmv",
+				       "histogram", "prefix_sum", "fir", "transpose", NULL };
+
+static void options(struct target_options *opt)
+{
+	static char locks[4096];
+	const char *build = getenv("ACCC_BUILD");
+
+	target_options_init(opt);
+	if (build) {
+		snprintf(locks, sizeof(locks), "%s/judge-locks", build);
+		opt->lock_dir = locks;
+	}
+}
+
+static int load(struct tk *t, const char *kernel)
+{
+	const char *flags[] = { "-O2", NULL };
+	char *rel = xstrfmt("sols/host/%s.c", kernel), *path = tk_src(rel);
+	int r = tk_load(t, path, kernel, "gcc", flags);
+	free(rel);
+	free(path);
+	return r;
+}
+
+static char *variant(const char *kernel, const char *kind)
+{
+	char *rel = xstrfmt("tests/adversarial/variants/%s.%s.c", kernel, kind);
+	char *path = tk_src(rel), *src = tk_read(path);
+	free(rel);
+	free(path);
+	return src;
+}
+
+static void show(const char *kernel, const char *what, const struct target_result *r)
+{
+	printf("%-11s %-5s %-8s speedup %6.3f noise %5.3f faster %d  %s\n", kernel, what,
+	       target_verdict_name(r->verdict), r->timed ? r->timing.speedup : 0.0,
+	       r->timed ? r->timing.noise : 0.0, r->timed && r->timing.faster, r->reason);
+}
+
+static void test_kernel(const char *kernel)
+{
+	struct tk t;
+	struct target_options opt;
+	struct target_result res[3];
+	const char *cands[3];
+	char *good = variant(kernel, "good"), *wrong = variant(kernel, "wrong");
+	int i;
+
+	CHECK(good && wrong);
+	if (!good || !wrong || load(&t, kernel) < 0) {
+		CHECK(0);
+		goto out;
+	}
+	options(&opt);
+	cands[0] = t.unit.buf;
+	cands[1] = good;
+	cands[2] = wrong;
+	CHECK(host_evaluate(&t.k, cands, 3, &opt, res) == 0);
+	show(kernel, "self", &res[0]);
+	show(kernel, "good", &res[1]);
+	show(kernel, "wrong", &res[2]);
+	CHECK_INT(res[0].verdict, TV_OK);
+	CHECK(res[0].timed && !res[0].timing.faster);
+	CHECK_INT(res[1].verdict, TV_OK);
+	CHECK_INT(res[2].verdict, TV_WRONG);
+	if (res[1].verdict == TV_OK && !res[1].timing.faster) {
+		/* a noisy moment: measure the good one once more before failing */
+		target_result_release(&res[1]);
+		CHECK(host_evaluate(&t.k, cands + 1, 1, &opt, &res[1]) == 0);
+		show(kernel, "again", &res[1]);
+	}
+	CHECK(res[1].timed && res[1].timing.faster);
+	for (i = 0; i < 3; i++)
+		target_result_release(&res[i]);
+	tk_release(&t);
+out:
+	free(good);
+	free(wrong);
+}
+
+/* Candidates judged per minute (build + verify + time) for a small kernel. */
+static void bench_throughput(void)
+{
+	enum { N = 30 };
+	struct tk t;
+	struct target_options opt;
+	struct target_result *res = xcalloc(N, sizeof(*res));
+	const char *cands[N];
+	char *good = variant("fir", "good");
+	struct strbuf *texts = xcalloc(N, sizeof(*texts));
+	double t0, wall;
+	int i, ok = 0;
+
+	if (!good || load(&t, "fir") < 0)
+		return;
+	options(&opt);
+	for (i = 0; i < N; i++) { /* distinct texts, as a search would produce */
+		strbuf_init(&texts[i], 0);
+		strbuf_addf(&texts[i], "/* candidate %d */\n%s", i, good);
+		cands[i] = texts[i].buf;
+	}
+	t0 = now_s();
+	host_evaluate(&t.k, cands, N, &opt, res);
+	wall = now_s() - t0;
+	for (i = 0; i < N; i++) {
+		ok += res[i].verdict == TV_OK;
+		target_result_release(&res[i]);
+		strbuf_release(&texts[i]);
+	}
+	printf("throughput: %d candidates of 'fir' (%d correct) in %.1f s: %.1f per minute "
+	       "on %d CPUs\n", N, ok, wall, N * 60.0 / wall, pool_cpus());
+	free(texts);
+	free(res);
+	free(good);
+	tk_release(&t);
+}
+
+static void bench_noise(void)
+{
+	int k;
+	for (k = 0; kernels[k]; k++) {
+		struct tk t;
+		struct target_options opt;
+		struct target_result r;
+		const char *cand;
+		double t0 = now_s();
+		if (load(&t, kernels[k]) < 0)
+			continue;
+		options(&opt);
+		cand = t.unit.buf;
+		host_evaluate(&t.k, &cand, 1, &opt, &r);
+		printf("noise floor %-11s %5.1f%%  spread base %5.2f%% cand %5.2f%%  base %.3g s/call"
+		       "  rounds %d  (%.1f s)\n", kernels[k], 100 * r.timing.noise,
+		       100 * r.timing.base_spread, 100 * r.timing.cand_spread, r.timing.base,
+		       r.timing.rounds, now_s() - t0);
+		target_result_release(&r);
+		tk_release(&t);
+	}
+}
+
+int main(int argc, char **argv)
+{
+	const char *only = getenv("ACCC_SOLS_ONLY");
+	int k;
+
+	if (argc > 1 && !strcmp(argv[1], "--bench")) {
+		bench_throughput();
+		bench_noise();
+		return 0;
+	}
+	for (k = 0; kernels[k]; k++)
+		if (!only || !strcmp(only, kernels[k]))
+			test_kernel(kernels[k]);
+	return check_done();
+}

@@ -31,6 +31,31 @@ const struct config_key config_keys[] = {
 	  .help = "refuse unsigned or badly signed remote entries" },
 	{ .name = "verify", .def = "remote",
 	  .help = "re-check entries on this machine before first use: remote | always | never" },
+	{ .name = "models", .def = "",
+	  .help = "provider::model list for planning and coding (default builtin::tuner)" },
+	{ .name = "plan_models", .def = "",
+	  .help = "models that plan (default: models)" },
+	{ .name = "code_models", .def = "",
+	  .help = "models that write code (default: models)" },
+	{ .name = "iterations", .def = "4", .help = "search iterations" },
+	{ .name = "beam", .def = "4", .help = "beam width" },
+	{ .name = "plans", .def = "4", .help = "plans per beam member and iteration" },
+	{ .name = "samples", .def = "2", .help = "implementations per plan" },
+	{ .name = "dropout", .def = "0.7", .help = "probability of dropping a menu item from a plan prompt" },
+	{ .name = "seed", .def = "0", .help = "fixed seed for dropout and order (0: random)" },
+	{ .name = "accept", .def = "strict",
+	  .help = "strict (a child must beat its parent beyond noise) | autocomp (10% slack in iterations 1-2)" },
+	{ .name = "max_calls", .def = "0", .help = "LLM requests per kernel search (0: no limit)" },
+	{ .name = "max_tokens", .def = "0", .help = "tokens per kernel search (0: no limit)" },
+	{ .name = "max_wall", .def = "0", .help = "seconds per kernel search (0: no limit)" },
+	{ .name = "metric", .def = "time", .help = "time | instructions (valgrind: deterministic, for CI)" },
+	{ .name = "prompts_dir", .def = ACCC_PROMPTS_DIR, .help = "prompt folders, one per target" },
+	{ .name = "llm_timeout", .def = "600000", .help = "LLM request timeout, milliseconds" },
+	{ .name = "llm_connect_timeout", .def = "10000", .help = "LLM connect timeout, milliseconds" },
+	{ .name = "llm_concurrency", .def = "8", .help = "LLM requests in flight per provider" },
+	{ .name = "llm_retries", .def = "4", .help = "retries of a failed LLM request" },
+	{ .name = "jobs", .def = "0", .help = "parallel builds and searches (0: online CPUs)" },
+	{ .name = "quiet", .def = "false", .help = "no progress line on a terminal" },
 	{ .name = NULL },
 };
 
@@ -273,6 +298,21 @@ long config_get_long(const char *name)
 	if (end == values[i].value || *end || errno) {
 		bad_value(i);
 		v = config_keys[i].def ? strtol(config_keys[i].def, NULL, 10) : 0;
+	}
+	return v;
+}
+
+double config_get_double(const char *name)
+{
+	size_t i = must_index(name);
+	char *end;
+	double v;
+
+	errno = 0;
+	v = strtod(values[i].value, &end);
+	if (end == values[i].value || *end || errno) {
+		bad_value(i);
+		v = config_keys[i].def ? strtod(config_keys[i].def, NULL) : 0;
 	}
 	return v;
 }

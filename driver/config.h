@@ -31,6 +31,7 @@ const char *config_get(const char *name);
 const char *config_origin(const char *name);
 /* Typed views.  Bad values log a warning and yield the default's value. */
 long config_get_long(const char *name);
+double config_get_double(const char *name);
 long long config_get_size(const char *name); /* 10k 500M 2G (powers of 1024) */
 int config_get_bool(const char *name);       /* 1/0 true/false yes/no on/off */
 /* Problems found while loading, one per line ("" when none). */

@@ -8,6 +8,7 @@
  * printer so that spacing and redundant parentheses do not change keys.
  */
 #include "pragma.h"
+#include "pragma_int.h"
 #include "expr.h"
 #include "strbuf.h"
 #include "xalloc.h"
@@ -50,7 +51,7 @@ static const struct { const char *name; enum dist_kind kind; int nargs; } dists[
 };
 
 __attribute__((format(printf, 3, 4)))
-static int fail(struct pragma_error *err, size_t offset, const char *fmt, ...)
+int pragma_fail(struct pragma_error *err, size_t offset, const char *fmt, ...)
 {
 	va_list ap;
 	struct strbuf sb = STRBUF_INIT;
@@ -128,7 +129,7 @@ static int is_alnum(int c)
 static void skip(struct pstate *ps)
 {
 	if (expr_skip_blank(ps->s, ps->len, &ps->pos) < 0) {
-		fail(ps->err, ps->pos, "unterminated comment");
+		pragma_fail(ps->err, ps->pos, "unterminated comment");
 		ps->pos = ps->len;
 	}
 }
@@ -168,12 +169,12 @@ static int list_next(struct pstate *ps)
 		return 1;
 	if (eat(ps, ')'))
 		return 0;
-	return fail(ps->err, ps->pos, "expected ',' or ')'");
+	return pragma_fail(ps->err, ps->pos, "expected ',' or ')'");
 }
 
 static int close_paren(struct pstate *ps)
 {
-	return eat(ps, ')') ? 0 : fail(ps->err, ps->pos, "expected ')'");
+	return eat(ps, ')') ? 0 : pragma_fail(ps->err, ps->pos, "expected ')'");
 }
 
 /*
@@ -195,7 +196,7 @@ static int number(struct pstate *ps, struct expr_value *ret, char **ret_text,
 		skip(ps);
 	}
 	if (expr_scan_number(ps->s + ps->pos, ps->len - ps->pos, &used, ret, &ee) < 0) {
-		fail(ps->err, ps->pos + ee.offset, "%s", ee.msg);
+		pragma_fail(ps->err, ps->pos + ee.offset, "%s", ee.msg);
 		expr_error_release(&ee);
 		return -1;
 	}
@@ -219,7 +220,7 @@ static int expression(struct pstate *ps, char **ret_text, size_t *ret_off)
 
 	skip(ps);
 	if (expr_parse_prefix(ps->s + ps->pos, ps->len - ps->pos, &e, &used, &ee) < 0) {
-		fail(ps->err, ps->pos + ee.offset, "%s", ee.msg);
+		pragma_fail(ps->err, ps->pos + ee.offset, "%s", ee.msg);
 		expr_error_release(&ee);
 		return -1;
 	}
@@ -232,10 +233,8 @@ static int expression(struct pstate *ps, char **ret_text, size_t *ret_off)
 
 static int parse_target(struct pstate *ps, const struct clause *c, size_t at)
 {
-	size_t off;
-
-	if (ident(ps, &ps->p->target, &off) < 0)
-		return fail(ps->err, ps->pos, "expected a target name");
+	if (ident(ps, &ps->p->target, &ps->p->target_offset) < 0)
+		return pragma_fail(ps->err, ps->pos, "expected a target name");
 	return close_paren(ps);
 }
 
@@ -243,7 +242,7 @@ static int parse_bufs(struct pstate *ps, const struct clause *c, size_t at)
 {
 	struct pragma *p = ps->p;
 	struct pragma_buf *b;
-	size_t alloc = p->nr_bufs, off;
+	size_t alloc = p->nr_bufs;
 	int more;
 
 	do {
@@ -251,16 +250,16 @@ static int parse_bufs(struct pstate *ps, const struct clause *c, size_t at)
 		b = &p->bufs[p->nr_bufs];
 		memset(b, 0, sizeof(*b));
 		if (ident(ps, &b->name, &b->offset) < 0)
-			return fail(ps->err, ps->pos, "expected a buffer name");
+			return pragma_fail(ps->err, ps->pos, "expected a buffer name");
 		p->nr_bufs++;
 		b->dir = !strcmp(c->name, "in") ? BUF_IN :
 			 !strcmp(c->name, "out") ? BUF_OUT : BUF_INOUT;
 		if (!eat(ps, '['))
-			return fail(ps->err, ps->pos, "expected '[' after '%s'", b->name);
-		if (expression(ps, &b->extent, &off) < 0)
+			return pragma_fail(ps->err, ps->pos, "expected '[' after '%s'", b->name);
+		if (expression(ps, &b->extent, &b->extent_offset) < 0)
 			return -1;
 		if (!eat(ps, ']'))
-			return fail(ps->err, ps->pos, "expected ']'");
+			return pragma_fail(ps->err, ps->pos, "expected ']'");
 	} while ((more = list_next(ps)) > 0);
 	return more;
 }
@@ -283,10 +282,10 @@ static int parse_args(struct pstate *ps, const struct clause *c, size_t at)
 		bd = &sh->binds[sh->nr];
 		memset(bd, 0, sizeof(*bd));
 		if (ident(ps, &bd->name, &bd->offset) < 0)
-			return fail(ps->err, ps->pos, "expected a parameter name");
+			return pragma_fail(ps->err, ps->pos, "expected a parameter name");
 		sh->nr++;
 		if (!eat(ps, '='))
-			return fail(ps->err, ps->pos, "expected '=' after '%s'", bd->name);
+			return pragma_fail(ps->err, ps->pos, "expected '=' after '%s'", bd->name);
 		if (number(ps, &v, &bd->value, &off) < 0)
 			return -1;
 	} while ((more = list_next(ps)) > 0);
@@ -324,22 +323,22 @@ static int parse_tol(struct pstate *ps, const struct clause *c, size_t at)
 
 	skip(ps);
 	if (eat(ps, ')'))
-		return fail(ps->err, ps->pos - 1, "tol needs 1 or 2 numbers");
+		return pragma_fail(ps->err, ps->pos - 1, "tol needs 1 or 2 numbers");
 	while (more > 0) {
 		skip(ps);
 		if (n == 2)
-			return fail(ps->err, ps->pos, "tol needs 1 or 2 numbers");
+			return pragma_fail(ps->err, ps->pos, "tol needs 1 or 2 numbers");
 		if (number(ps, &v[n], NULL, &off) < 0)
 			return -1;
 		if (v[n++].d < 0)
-			return fail(ps->err, off, "tol must not be negative");
+			return pragma_fail(ps->err, off, "tol must not be negative");
 		more = list_next(ps);
 	}
 	if (more < 0)
 		return -1;
 	ps->p->has_tol = 1;
 	ps->p->rtol = v[0].d;
-	ps->p->atol = v[n - 1].d; /* tol(x) is tol(x, x) */
+	ps->p->atol = n == 2 ? v[1].d : 0; /* tol(x): scaled by the judge */
 	return 0;
 }
 
@@ -347,26 +346,27 @@ static int parse_tol(struct pstate *ps, const struct clause *c, size_t at)
 static int parse_dist(struct pstate *ps, struct pragma_init *in, const char *name,
 		      size_t name_off)
 {
-	size_t i, off;
+	size_t i, *offs[2] = { &in->a_offset, &in->b_offset };
 	int nargs = 0, more;
 	char **arg[2] = { &in->a, &in->b };
 
 	for (i = 0; i < ARRAY_SIZE(dists) && strcmp(dists[i].name, name); i++)
 		;
 	if (i == ARRAY_SIZE(dists))
-		return fail(ps->err, name_off, "unknown distribution '%s'", name);
+		return pragma_fail(ps->err, name_off, "unknown distribution '%s'", name);
 	in->dist = dists[i].kind;
 	if (!eat(ps, '('))
-		return fail(ps->err, ps->pos, "expected '(' after '%s'", name);
+		return pragma_fail(ps->err, ps->pos, "expected '(' after '%s'", name);
 	do {
 		if (nargs == dists[i].nargs)
-			return fail(ps->err, ps->pos - 1, "'%s' needs %d argument%s", name,
+			return pragma_fail(ps->err, ps->pos - 1, "'%s' needs %d argument%s", name,
 				    dists[i].nargs, dists[i].nargs > 1 ? "s" : "");
-		if (expression(ps, arg[nargs++], &off) < 0)
+		if (expression(ps, arg[nargs], offs[nargs]) < 0)
 			return -1;
+		nargs++;
 	} while ((more = list_next(ps)) > 0);
 	if (more == 0 && nargs < dists[i].nargs)
-		return fail(ps->err, ps->pos - 1, "'%s' needs %d arguments", name,
+		return pragma_fail(ps->err, ps->pos - 1, "'%s' needs %d arguments", name,
 			    dists[i].nargs);
 	return more;
 }
@@ -384,12 +384,12 @@ static int parse_init(struct pstate *ps, const struct clause *c, size_t at)
 		in = &p->inits[p->nr_inits];
 		memset(in, 0, sizeof(*in));
 		if (ident(ps, &in->name, &in->offset) < 0)
-			return fail(ps->err, ps->pos, "expected a parameter name");
+			return pragma_fail(ps->err, ps->pos, "expected a parameter name");
 		p->nr_inits++;
 		if (!eat(ps, ':'))
-			return fail(ps->err, ps->pos, "expected ':' after '%s'", in->name);
+			return pragma_fail(ps->err, ps->pos, "expected ':' after '%s'", in->name);
 		if (ident(ps, &dist, &off) < 0)
-			return fail(ps->err, ps->pos, "expected a distribution");
+			return pragma_fail(ps->err, ps->pos, "expected a distribution");
 		res = parse_dist(ps, in, dist, off);
 		free(dist);
 		if (res < 0)
@@ -409,25 +409,25 @@ static int parse_budget(struct pstate *ps, const struct clause *c, size_t at)
 
 	do {
 		if (ident(ps, &key, &off) < 0)
-			return fail(ps->err, ps->pos, "expected a budget key");
+			return pragma_fail(ps->err, ps->pos, "expected a budget key");
 		for (i = 0; i < ARRAY_SIZE(budget_keys) && strcmp(budget_keys[i], key); i++)
 			;
 		if (i == ARRAY_SIZE(budget_keys)) {
-			fail(ps->err, off, "unknown budget key '%s'", key);
+			pragma_fail(ps->err, off, "unknown budget key '%s'", key);
 			goto out;
 		}
 		if (*slot[i]) {
-			fail(ps->err, off, "budget key '%s' given twice", key);
+			pragma_fail(ps->err, off, "budget key '%s' given twice", key);
 			goto out;
 		}
 		if (!eat(ps, '=')) {
-			fail(ps->err, ps->pos, "expected '=' after '%s'", key);
+			pragma_fail(ps->err, ps->pos, "expected '=' after '%s'", key);
 			goto out;
 		}
 		if (number(ps, &v, NULL, &off) < 0)
 			goto out;
 		if (!v.is_integer || v.i <= 0 || v.i > LONG_MAX) {
-			fail(ps->err, off, "budget '%s' needs a positive integer", key);
+			pragma_fail(ps->err, off, "budget '%s' needs a positive integer", key);
 			goto out;
 		}
 		*slot[i] = (long)v.i;
@@ -448,11 +448,11 @@ static int parse_allow(struct pstate *ps, const struct clause *c, size_t at)
 
 	do {
 		if (ident(ps, &word, &off) < 0)
-			return fail(ps->err, ps->pos, "expected an allow word");
+			return pragma_fail(ps->err, ps->pos, "expected an allow word");
 		for (i = 0; i < ARRAY_SIZE(allow_words) && strcmp(allow_words[i], word); i++)
 			;
 		if (i == ARRAY_SIZE(allow_words) || ps->p->allow & (1u << i)) {
-			fail(ps->err, off, i == ARRAY_SIZE(allow_words) ?
+			pragma_fail(ps->err, off, i == ARRAY_SIZE(allow_words) ?
 			     "unknown allow word '%s'" : "allow word '%s' given twice", word);
 			free(word);
 			return -1;
@@ -506,7 +506,7 @@ static int escape(struct pstate *ps, size_t *i, struct strbuf *out)
 	int d, ndig;
 
 	if (j >= ps->len)
-		return fail(ps->err, at, "unterminated string in hint");
+		return pragma_fail(ps->err, at, "unterminated string in hint");
 	hit = strchr(simple, s[j]);
 	if (s[j] && hit && (hit - simple) % 2 == 0) {
 		strbuf_addch(out, hit[1]);
@@ -519,26 +519,26 @@ static int escape(struct pstate *ps, size_t *i, struct strbuf *out)
 	} else if (s[j] == 'x') {
 		for (k = j + 1; k < ps->len && (d = hex_value(s[k])) >= 0; k++)
 			if ((v = v * 16 + d) > 0xff)
-				return fail(ps->err, at, "escape sequence out of range in hint");
+				return pragma_fail(ps->err, at, "escape sequence out of range in hint");
 		if (k == j + 1)
-			return fail(ps->err, at, "escape '\\x' has no hex digits in hint");
+			return pragma_fail(ps->err, at, "escape '\\x' has no hex digits in hint");
 	} else if (s[j] == 'u' || s[j] == 'U') {
 		ndig = s[j] == 'u' ? 4 : 8;
 		for (k = j + 1; k < ps->len && k < j + 1 + ndig && (d = hex_value(s[k])) >= 0; k++)
 			v = v * 16 + d;
 		if (k != j + 1 + (size_t)ndig || v > 0x10ffff || (v >= 0xd800 && v <= 0xdfff))
-			return fail(ps->err, at, "invalid universal character name in hint");
+			return pragma_fail(ps->err, at, "invalid universal character name in hint");
 		add_utf8(out, v);
 		*i = k;
-		return v ? 0 : fail(ps->err, at, "hint contains a NUL character");
+		return v ? 0 : pragma_fail(ps->err, at, "hint contains a NUL character");
 	} else {
-		return fail(ps->err, at, "unknown escape sequence '\\%c' in hint",
+		return pragma_fail(ps->err, at, "unknown escape sequence '\\%c' in hint",
 			    s[j] > 0x20 && s[j] < 0x7f ? s[j] : '?');
 	}
 	if (v > 0xff)
-		return fail(ps->err, at, "escape sequence out of range in hint");
+		return pragma_fail(ps->err, at, "escape sequence out of range in hint");
 	if (!v)
-		return fail(ps->err, at, "hint contains a NUL character");
+		return pragma_fail(ps->err, at, "hint contains a NUL character");
 	strbuf_addch(out, (int)v);
 	*i = k;
 	return 0;
@@ -552,7 +552,7 @@ static int string_literal(struct pstate *ps, struct strbuf *out)
 
 	for (;;) {
 		if (i >= ps->len || s[i] == '\n')
-			return fail(ps->err, open, "unterminated string in hint");
+			return pragma_fail(ps->err, open, "unterminated string in hint");
 		if (s[i] == '"')
 			break;
 		if (s[i] == '\\' && i + 1 < ps->len && s[i + 1] == '\n') {
@@ -585,7 +585,7 @@ static int parse_hint(struct pstate *ps, const struct clause *c, size_t at)
 			return -1;
 		}
 	if (!n)
-		return fail(ps->err, ps->pos, "expected a string");
+		return pragma_fail(ps->err, ps->pos, "expected a string");
 	ALLOC_GROW(p->hints, p->nr_hints + 1, alloc);
 	p->hints[p->nr_hints++] = strbuf_detach(&sb, NULL);
 	return close_paren(ps);
@@ -614,15 +614,15 @@ static int parse_clause(struct pstate *ps)
 	int res = -1;
 
 	if (ident(ps, &name, &at) < 0)
-		return fail(ps->err, ps->pos, "expected a clause name");
+		return pragma_fail(ps->err, ps->pos, "expected a clause name");
 	for (i = 0; i < ARRAY_SIZE(clauses) && strcmp(clauses[i].name, name); i++)
 		;
 	if (i == ARRAY_SIZE(clauses))
-		fail(ps->err, at, "unknown clause '%s'", name);
+		pragma_fail(ps->err, at, "unknown clause '%s'", name);
 	else if (!clauses[i].repeatable && (ps->seen & (1u << i)))
-		fail(ps->err, at, "clause '%s' given twice", name);
+		pragma_fail(ps->err, at, "clause '%s' given twice", name);
 	else if (!eat(ps, '('))
-		fail(ps->err, ps->pos, "expected '(' after '%s'", name);
+		pragma_fail(ps->err, ps->pos, "expected '(' after '%s'", name);
 	else
 		res = clauses[i].parse(ps, &clauses[i], at);
 	if (!res)
@@ -644,9 +644,9 @@ int pragma_parse(const char *text, size_t len, struct pragma *p,
 	ps.err->msg = NULL;
 	nul = memchr(text, '\0', len);
 	if (len > PRAGMA_MAX_LEN)
-		fail(ps.err, PRAGMA_MAX_LEN, "pragma text is too long");
+		pragma_fail(ps.err, PRAGMA_MAX_LEN, "pragma text is too long");
 	else if (nul) /* texts are kept as C strings: even a comment cannot hold one */
-		fail(ps.err, nul - text, "pragma text contains a NUL byte");
+		pragma_fail(ps.err, nul - text, "pragma text contains a NUL byte");
 	for (skip(&ps); !ps.err->msg && ps.pos < len; skip(&ps))
 		if (parse_clause(&ps) < 0)
 			break;
@@ -657,7 +657,7 @@ int pragma_parse(const char *text, size_t len, struct pragma *p,
 		 * escapes); keep it parseable too */
 		char *canon = pragma_canonical(p);
 		if (strlen(canon) > PRAGMA_MAX_LEN)
-			fail(ps.err, 0, "pragma text is too long");
+			pragma_fail(ps.err, 0, "pragma text is too long");
 		free(canon);
 	}
 	failed = ps.err->msg != NULL;
@@ -821,8 +821,10 @@ char *pragma_canonical(const struct pragma *p)
 	if (p->has_tol) {
 		strbuf_addstr(&sb, " tol(");
 		add_double(&sb, p->rtol);
-		strbuf_addstr(&sb, ", ");
-		add_double(&sb, p->atol);
+		if (p->atol != 0) {
+			strbuf_addstr(&sb, ", ");
+			add_double(&sb, p->atol);
+		}
 		strbuf_addch(&sb, ')');
 	}
 	add_inits(&sb, p);
@@ -842,352 +844,3 @@ char *pragma_canonical(const struct pragma *p)
 	return strbuf_detach(&sb, NULL);
 }
 
-/* Checking against the kernel's parameters. */
-struct checker {
-	const struct pragma *p;
-	const struct kparam *params;
-	size_t nr_params;
-	const struct pragma_shape *shape; /* being evaluated */
-	struct pragma_error *err;
-};
-
-static const struct kparam *find_param(const struct checker *ck, const char *name)
-{
-	size_t i;
-
-	for (i = 0; i < ck->nr_params; i++)
-		if (ck->params[i].name && !strcmp(ck->params[i].name, name))
-			return &ck->params[i];
-	return NULL;
-}
-
-static int is_scalar(const struct kparam *kp)
-{
-	return kp->name && !kp->is_pointer;
-}
-
-static int is_floating(const struct kparam *kp)
-{
-	return kp->kind == KS_FLOAT || kp->kind == KS_DOUBLE || kp->kind == KS_LDOUBLE;
-}
-
-/*
- * Every name in `text` must be a scalar parameter.  Offsets point at the
- * name when `exact` (text starts at `base`), else at `base` itself: a buffer
- * or init remembers only where its name is, not where its expressions are.
- */
-static int check_names(struct checker *ck, const char *text, size_t base, int exact)
-{
-	struct expr_error ee = { 0, NULL };
-	struct expr_ident *ids = NULL;
-	const struct kparam *kp;
-	struct expr *e;
-	size_t i, n, off;
-	int res = 0;
-
-	if (!text)
-		return 0;
-	if (expr_parse(text, strlen(text), &e, &ee) < 0) {
-		res = fail(ck->err, base + (exact ? ee.offset : 0), "%s", ee.msg);
-		expr_error_release(&ee);
-		return res;
-	}
-	n = expr_idents(e, &ids);
-	for (i = 0; i < n && !res; i++) {
-		off = base + (exact ? ids[i].offset : 0);
-		if (!(kp = find_param(ck, ids[i].name)))
-			res = fail(ck->err, off, "'%s' is not a parameter of the kernel",
-				   ids[i].name);
-		else if (kp->is_pointer)
-			res = fail(ck->err, off, "'%s' is a pointer parameter and cannot "
-				   "appear in an expression", ids[i].name);
-	}
-	free(ids);
-	expr_free(e);
-	return res;
-}
-
-static int check_params(struct checker *ck)
-{
-	size_t i;
-
-	for (i = 0; i < ck->nr_params; i++) {
-		if (!ck->params[i].name || !*ck->params[i].name)
-			return fail(ck->err, 0, "parameter %zu has no name", i + 1);
-		if (ck->params[i].kind == KS_OTHER)
-			return fail(ck->err, 0, "parameter '%s' has a type accc cannot "
-				    "benchmark", ck->params[i].name);
-	}
-	return 0;
-}
-
-static int check_bufs(struct checker *ck)
-{
-	const struct pragma *p = ck->p;
-	const struct pragma_buf *b;
-	const struct kparam *kp;
-	size_t i, j;
-
-	for (i = 0; i < p->nr_bufs; i++) {
-		b = &p->bufs[i];
-		if (!(kp = find_param(ck, b->name)))
-			return fail(ck->err, b->offset, "'%s' is not a parameter of the kernel",
-				    b->name);
-		if (!kp->is_pointer)
-			return fail(ck->err, b->offset, "'%s' is not a pointer parameter; "
-				    "in/out/inout need a pointer", b->name);
-		if ((b->dir & BUF_OUT) && kp->is_const)
-			return fail(ck->err, b->offset, "'%s' is const-qualified and cannot "
-				    "be written by %s()", b->name,
-				    b->dir == BUF_OUT ? "out" : "inout");
-		for (j = 0; j < i; j++)
-			if (!strcmp(p->bufs[j].name, b->name))
-				return fail(ck->err, b->offset, "buffer '%s' listed twice",
-					    b->name);
-		if (check_names(ck, b->extent, b->offset, 0) < 0)
-			return -1;
-	}
-	for (i = 0; i < ck->nr_params; i++) {
-		for (j = 0; j < p->nr_bufs && strcmp(p->bufs[j].name, ck->params[i].name); j++)
-			;
-		if (ck->params[i].is_pointer && j == p->nr_bufs)
-			return fail(ck->err, 0, "pointer parameter '%s' has no in/out/inout "
-				    "clause", ck->params[i].name);
-	}
-	return 0;
-}
-
-static int check_inits(struct checker *ck)
-{
-	const struct pragma_init *in;
-	size_t i, j;
-
-	for (i = 0; i < ck->p->nr_inits; i++) {
-		in = &ck->p->inits[i];
-		if (!find_param(ck, in->name))
-			return fail(ck->err, in->offset, "'%s' is not a parameter of the "
-				    "kernel", in->name);
-		for (j = 0; j < i; j++)
-			if (!strcmp(ck->p->inits[j].name, in->name))
-				return fail(ck->err, in->offset, "init for '%s' given twice",
-					    in->name);
-		if (check_names(ck, in->a, in->offset, 0) < 0 ||
-		    check_names(ck, in->b, in->offset, 0) < 0)
-			return -1;
-	}
-	return 0;
-}
-
-static int has_init(const struct checker *ck, const char *name)
-{
-	size_t i;
-
-	for (i = 0; i < ck->p->nr_inits; i++)
-		if (!strcmp(ck->p->inits[i].name, name))
-			return 1;
-	return 0;
-}
-
-/* The value of an args literal ("-1.5e3"); -1 when it is not one. */
-static int bind_value(const char *text, struct expr_value *ret)
-{
-	int neg = *text == '-';
-	size_t used, len;
-
-	if (*text == '-' || *text == '+')
-		text++;
-	len = strlen(text);
-	if (expr_scan_number(text, len, &used, ret, NULL) < 0 || used != len)
-		return -1;
-	ret->i = neg ? -ret->i : ret->i;
-	ret->d = neg ? -ret->d : ret->d;
-	return 0;
-}
-
-/* Does integer v fit the parameter's type? (size 0: unknown, anything goes) */
-static int int_fits(const struct kparam *kp, long long v)
-{
-	unsigned bits = kp->size * 8;
-
-	if (kp->kind == KS_BOOL)
-		return v == 0 || v == 1;
-	if (kp->kind == KS_UINT)
-		return v >= 0 && (!bits || bits > 62 || v < (1LL << bits));
-	return !bits || bits > 63 || (v >= -(1LL << (bits - 1)) && v < (1LL << (bits - 1)));
-}
-
-/* A bound value as the kernel sees it: the parameter's type decides. */
-static int shape_lookup(const char *name, struct expr_value *ret, void *data)
-{
-	const struct checker *ck = data;
-	const struct kparam *kp = find_param(ck, name);
-	size_t i;
-
-	for (i = 0; kp && i < ck->shape->nr; i++)
-		if (!strcmp(ck->shape->binds[i].name, name)) {
-			if (bind_value(ck->shape->binds[i].value, ret) < 0)
-				return -1;
-			if (kp->kind == KS_FLOAT)
-				ret->d = (float)ret->d;
-			ret->is_integer = !is_floating(kp);
-			return 0;
-		}
-	return -1;
-}
-
-static int check_binds(struct checker *ck, const struct pragma_shape *sh)
-{
-	const struct pragma_bind *bd;
-	const struct kparam *kp;
-	struct expr_value v;
-	size_t i, j;
-
-	for (i = 0; i < sh->nr; i++) {
-		bd = &sh->binds[i];
-		if (!(kp = find_param(ck, bd->name)))
-			return fail(ck->err, bd->offset, "'%s' is not a parameter of the "
-				    "kernel", bd->name);
-		if (kp->is_pointer)
-			return fail(ck->err, bd->offset, "'%s' is a pointer parameter; args "
-				    "gives values to scalars only", bd->name);
-		for (j = 0; j < i; j++)
-			if (!strcmp(sh->binds[j].name, bd->name))
-				return fail(ck->err, bd->offset, "'%s' given twice in args",
-					    bd->name);
-		if (bind_value(bd->value, &v) < 0)
-			return fail(ck->err, bd->offset, "value '%s' for '%s' is not a "
-				    "number", bd->value, bd->name);
-		if (!is_floating(kp) && !v.is_integer)
-			return fail(ck->err, bd->offset, "value '%s' for '%s' is not an "
-				    "integer", bd->value, bd->name);
-		if (!is_floating(kp) ? !int_fits(kp, v.i) :
-		    kp->kind == KS_FLOAT && !isfinite((float)v.d))
-			return fail(ck->err, bd->offset, "value '%s' is out of range for "
-				    "'%s'", bd->value, bd->name);
-	}
-	for (i = 0; i < ck->nr_params; i++) {
-		kp = &ck->params[i];
-		for (j = 0; j < sh->nr && strcmp(sh->binds[j].name, kp->name); j++)
-			;
-		if (is_scalar(kp) && j == sh->nr && !has_init(ck, kp->name))
-			return fail(ck->err, sh->offset, "args does not give a value for "
-				    "scalar parameter '%s'", kp->name);
-	}
-	return 0;
-}
-
-/*
- * Evaluate `text` with the current shape's values.  Returns 1 with *ret,
- * 0 when some name is not bound by the shape (a random init value), or -1
- * with an error "<what> for these args: <why>".
- */
-static int shape_eval(struct checker *ck, const char *text, const char *what,
-		      struct expr_value *ret)
-{
-	struct expr_error ee = { 0, NULL };
-	struct expr_ident *ids = NULL;
-	struct expr_value v;
-	struct expr *e;
-	size_t i, n;
-	int res = 1;
-
-	if (!text || expr_parse(text, strlen(text), &e, NULL) < 0)
-		return 0; /* check_names reported it */
-	n = expr_idents(e, &ids);
-	for (i = 0; i < n && res; i++)
-		if (shape_lookup(ids[i].name, &v, ck) < 0)
-			res = 0;
-	if (res && expr_eval(e, shape_lookup, ck, ret, &ee) < 0)
-		res = fail(ck->err, ck->shape->offset, "cannot evaluate %s for these "
-			   "args: %s", what, ee.msg);
-	expr_error_release(&ee);
-	free(ids);
-	expr_free(e);
-	return res;
-}
-
-static int check_shape_values(struct checker *ck)
-{
-	const struct pragma *p = ck->p;
-	struct strbuf what = STRBUF_INIT;
-	struct expr_value v;
-	size_t i;
-	int res = 0;
-
-	for (i = 0; i < p->nr_assumes && res >= 0; i++) {
-		strbuf_reset(&what);
-		strbuf_addf(&what, "assume(%s)", p->assumes[i].text);
-		if ((res = shape_eval(ck, p->assumes[i].text, what.buf, &v)) > 0 &&
-		    !(v.is_integer ? v.i : v.d != 0.0))
-			res = fail(ck->err, ck->shape->offset, "these args do not satisfy "
-				   "%s", what.buf);
-	}
-	for (i = 0; i < p->nr_bufs && res >= 0; i++) {
-		strbuf_reset(&what);
-		strbuf_addf(&what, "the extent of '%s'", p->bufs[i].name);
-		if ((res = shape_eval(ck, p->bufs[i].extent, what.buf, &v)) > 0 &&
-		    (!v.is_integer || v.i < 0))
-			res = fail(ck->err, ck->shape->offset, "%s is %s for these args",
-				   what.buf, v.is_integer ? "negative" : "not an integer");
-	}
-	if (res >= 0)
-		res = shape_eval(ck, p->flops.text, "flops", &v);
-	if (res >= 0)
-		res = shape_eval(ck, p->bytes.text, "bytes", &v);
-	strbuf_release(&what);
-	return res < 0 ? -1 : 0;
-}
-
-static int check_shapes(struct checker *ck)
-{
-	const struct pragma *p = ck->p;
-	size_t i;
-
-	for (i = 0; i < p->nr_shapes; i++) {
-		ck->shape = &p->shapes[i];
-		if (check_binds(ck, ck->shape) < 0 || check_shape_values(ck) < 0)
-			return -1;
-	}
-	if (p->nr_shapes)
-		return 0;
-	/* no shape at all: every scalar needs an init to be benchmarked */
-	for (i = 0; i < ck->nr_params; i++)
-		if (is_scalar(&ck->params[i]) && !has_init(ck, ck->params[i].name))
-			return fail(ck->err, 0, "args does not give a value for scalar "
-				    "parameter '%s'", ck->params[i].name);
-	return 0;
-}
-
-int pragma_check(const struct pragma *p, const struct kparam *params,
-		 size_t nr_params, const char *const *targets,
-		 struct pragma_error *err)
-{
-	struct pragma_error local = { 0, NULL };
-	struct checker ck = { p, params, nr_params, NULL, err ? err : &local };
-	size_t i;
-	int res = -1;
-
-	ck.err->offset = 0;
-	ck.err->msg = NULL;
-	if (check_params(&ck) < 0)
-		goto out;
-	for (i = 0; targets && p->target && targets[i] && strcmp(targets[i], p->target); i++)
-		;
-	if (targets && p->target && !targets[i]) {
-		fail(ck.err, 0, "unknown target '%s'", p->target);
-		goto out;
-	}
-	if (check_bufs(&ck) < 0)
-		goto out;
-	for (i = 0; i < p->nr_assumes; i++)
-		if (check_names(&ck, p->assumes[i].text, p->assumes[i].offset, 1) < 0)
-			goto out;
-	if (check_names(&ck, p->flops.text, p->flops.offset, 1) < 0 ||
-	    check_names(&ck, p->bytes.text, p->bytes.offset, 1) < 0 ||
-	    check_inits(&ck) < 0 || check_shapes(&ck) < 0)
-		goto out;
-	res = 0;
-out:
-	pragma_error_release(&local);
-	return res;
-}

@@ -28,7 +28,8 @@
  * comments; clause names and words are case-sensitive; in/out/inout may
  * repeat (a buffer listed twice is pragma_check's error); tol(x) means
  * tol(x, x); numbers are C literals with an optional sign; hint strings
- * use C escapes, and adjacent literals are joined.
+ * use C escapes, and adjacent literals are joined.  tol(x) is tol(x, 0):
+ * an absolute tolerance of 0 tells the judge to scale it to the output.
  */
 #include <stddef.h>
 
@@ -61,6 +62,7 @@ struct pragma_buf {
 	enum buf_dir dir;
 	char *extent;    /* expression text, trimmed */
 	size_t offset;   /* of the name */
+	size_t extent_offset;
 };
 
 struct pragma_bind {
@@ -82,7 +84,8 @@ struct pragma_init {
 	char *name;
 	enum dist_kind dist;
 	char *a, *b;     /* expression texts; b is NULL for const */
-	size_t offset;
+	size_t offset;   /* of the name */
+	size_t a_offset, b_offset;
 };
 
 struct pragma_expr {
@@ -99,11 +102,13 @@ enum pragma_allow {
 
 struct pragma {
 	char *target;                    /* "host" when not given */
+	size_t target_offset;
 	struct pragma_buf *bufs; size_t nr_bufs;
 	struct pragma_shape *shapes; size_t nr_shapes;
 	struct pragma_expr *assumes; size_t nr_assumes;
 	int has_tol;
-	double rtol, atol;               /* meaningful when has_tol */
+	double rtol, atol;               /* meaningful when has_tol; tol(x) leaves
+					    atol 0: scaled to the output by the judge */
 	struct pragma_init *inits; size_t nr_inits;
 	struct pragma_expr flops, bytes; /* text NULL when absent */
 	long budget_iterations, budget_beam, budget_plans, budget_samples; /* 0: unset */
@@ -141,11 +146,9 @@ int pragma_parse(const char *text, size_t len, struct pragma *p,
  * accepts any).  With each args clause's values, every assume that uses
  * only bound names must hold, and extents, flops and bytes must evaluate
  * (extents to integers >= 0).  Without any args clause every scalar needs
- * an init.  Returns 0, or -1 with *err.  Offsets: a name inside an assume,
- * flops or bytes points at that name; inside an extent or an init bound at
- * the buffer's or init's name (the struct keeps no other position); a
- * problem with args values at the args clause; parameter and target
- * problems at 0.
+ * an init.  Returns 0, or -1 with *err.  Offsets point at the name at
+ * fault (in an expression too), at the target's name, at the args clause
+ * for a problem with its values; parameter problems at 0.
  */
 int pragma_check(const struct pragma *p, const struct kparam *params,
 		 size_t nr_params, const char *const *targets,

@@ -6,6 +6,7 @@
  */
 #include "cmds.h"
 #include "core.h"
+#include "cmdutil.h"
 #include "detect.h"
 #include "extract.h"
 #include "log.h"
@@ -17,69 +18,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-
-struct file_opts {
-	const char *file;
-	int json;
-	struct strvec kernels;   /* --kernel values */
-	struct strvec cflags;    /* after -- */
-};
-
-static int parse_file_opts(int argc, const char **argv, const char *usage,
-			   struct file_opts *o)
-{
-	int i;
-
-	memset(o, 0, sizeof(*o));
-	strvec_init(&o->kernels);
-	strvec_init(&o->cflags);
-	for (i = 1; i < argc; i++) {
-		if (!strcmp(argv[i], "--")) {
-			strvec_pushv(&o->cflags, argv + i + 1);
-			break;
-		} else if (!strcmp(argv[i], "--json")) {
-			o->json = 1;
-		} else if (!strcmp(argv[i], "--kernel") && i + 1 < argc) {
-			strvec_push(&o->kernels, argv[++i]);
-		} else if (argv[i][0] != '-' && !o->file) {
-			o->file = argv[i];
-		} else {
-			fprintf(stderr, "usage: %s\n", usage);
-			return -1;
-		}
-	}
-	if (!o->file) {
-		fprintf(stderr, "usage: %s\n", usage);
-		return -1;
-	}
-	return 0;
-}
-
-static void file_opts_release(struct file_opts *o)
-{
-	strvec_clear(&o->kernels);
-	strvec_clear(&o->cflags);
-}
-
-/* Detect with the flags of `o`; prints problems.  NULL on failure. */
-static struct detect *detect_opts(const struct file_opts *o)
-{
-	struct strvec flags = STRVEC_INIT;
-	enum detect_status st;
-	struct detect *d;
-
-	core_parse_flags(o->file, o->cflags.v, &flags);
-	d = detect_file(o->file, &flags, &st);
-	strvec_clear(&flags);
-	if (st == DETECT_OK)
-		return d;
-	if (st == DETECT_PRAGMA_ERROR)
-		fputs(detect_diagnostics(d), stderr);
-	else
-		error("cannot parse '%s': %s", o->file, detect_diagnostics(d));
-	detect_free(d);
-	return NULL;
-}
 
 static const char *kind_name(enum kscalar k)
 {
@@ -126,6 +64,11 @@ int cmd_kernels(int argc, const char **argv)
 
 	if (parse_file_opts(argc, argv, "accc kernels FILE [--json] [-- CFLAGS...]", &o) < 0)
 		return 2;
+	if (o.rest.nr) {
+		fprintf(stderr, "usage: accc kernels FILE [--json] [-- CFLAGS...]\n");
+		file_opts_release(&o);
+		return 2;
+	}
 	d = detect_opts(&o);
 	if (!d)
 		goto out;
@@ -172,8 +115,8 @@ int cmd_extract(int argc, const char **argv)
 	int ret = 1;
 
 	if (parse_file_opts(argc, argv, "accc extract FILE --kernel NAME [-- CFLAGS...]", &o) < 0 ||
-	    o.kernels.nr != 1) {
-		if (o.file && o.kernels.nr != 1)
+	    o.kernels.nr != 1 || o.rest.nr) {
+		if (o.file && (o.kernels.nr != 1 || o.rest.nr))
 			fprintf(stderr, "usage: accc extract FILE --kernel NAME [-- CFLAGS...]\n");
 		file_opts_release(&o);
 		return 2;

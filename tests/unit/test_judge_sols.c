@@ -7,7 +7,7 @@
  * `test_judge_sols --bench` prints the figures of the issue's benchmark
  * instead: candidates judged per minute for a small kernel, and every
  * kernel's noise floor (tests/bench/bench_judge.sh runs it).
- * ACCC_SOLS_ONLY=name runs one kernel.
+ * ACCC_SOLS_ONLY=name runs one kernel ("instructions": the valgrind metric).
  */
 #include "check.h"
 #include "judge.h"
@@ -99,6 +99,48 @@ out:
 	free(wrong);
 }
 
+/* metric = instructions (valgrind): deterministic, so the original against
+ * itself is exactly 1.0; with cachegrind on, the feedback has miss figures. */
+static void test_instructions(void)
+{
+	struct tk t;
+	struct target_options opt;
+	struct target_result res[2];
+	const char *cands[2];
+	char *good = variant("fir", "good");
+	struct strbuf vg = STRBUF_INIT;
+
+	if (find_in_path(&vg, "valgrind", NULL, NULL, NULL) < 0) {
+		printf("skip: metric=instructions (valgrind is not installed)\n");
+		free(good);
+		return;
+	}
+	if (!good || load(&t, "fir") < 0) {
+		CHECK(0);
+		goto out;
+	}
+	options(&opt);
+	opt.metric = TM_INSTRUCTIONS;
+	opt.cachegrind = 1;
+	cands[0] = t.unit.buf;
+	cands[1] = good;
+	CHECK(host_evaluate(&t.k, cands, 2, &opt, res) == 0);
+	show("fir", "instr", &res[0]);
+	show("fir", "instr", &res[1]);
+	CHECK_INT(res[0].verdict, TV_OK);
+	CHECK(res[0].timed && res[0].timing.speedup == 1.0 && !res[0].timing.faster);
+	CHECK_STR(res[0].timing.metric, "instructions");
+	CHECK_INT(res[1].verdict, TV_OK);
+	CHECK(res[1].timed && res[1].timing.faster && res[1].timing.speedup > 2);
+	CHECK(res[1].feedback && strstr(res[1].feedback, "cache simulation"));
+	target_result_release(&res[0]);
+	target_result_release(&res[1]);
+	tk_release(&t);
+out:
+	free(good);
+	strbuf_release(&vg);
+}
+
 /* Candidates judged per minute (build + verify + time) for a small kernel. */
 static void bench_throughput(void)
 {
@@ -172,5 +214,7 @@ int main(int argc, char **argv)
 	for (k = 0; kernels[k]; k++)
 		if (!only || !strcmp(only, kernels[k]))
 			test_kernel(kernels[k]);
+	if (!only || !strcmp(only, "instructions"))
+		test_instructions();
 	return check_done();
 }

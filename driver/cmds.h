@@ -11,6 +11,7 @@
 	X(extract, "print a kernel's standalone translation unit")                \
 	X(splice, "print a file with a kernel's definition replaced")             \
 	X(config, "print every configuration value and its origin")               \
+	X(optimize, "optimize every kernel of a project ahead of time")            \
 	X(judge, "judge hand-written variants of a kernel")                        \
 	X(cache, "inspect and manage the kernel cache")                           \
 	X(hw, "print this machine's hardware fingerprint")                      \

@@ -224,14 +224,17 @@ static size_t must_index(const char *name)
 	return (size_t)i;
 }
 
+/* must_index() may load the values: call it before reading `values`. */
 const char *config_get(const char *name)
 {
-	return values[must_index(name)].value;
+	size_t i = must_index(name);
+	return values[i].value;
 }
 
 const char *config_origin(const char *name)
 {
-	return values[must_index(name)].origin;
+	size_t i = must_index(name);
+	return values[i].origin;
 }
 
 const char *config_problems(void)

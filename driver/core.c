@@ -86,6 +86,8 @@ int main(int argc, char **argv)
 
 	if (argc >= 3 && !strcmp(argv[1], "--compile"))
 		return core_compile(argv[2], (const char *const *)argv + 3);
+	if (argc >= 3 && !strcmp(argv[1], "--optimize-file"))
+		return core_optimize_file(argv[2], (const char *const *)argv + 3);
 	log_set_stderr(1);
 	cmd = argc < 2 ? "help" : argv[1];
 	if (!strcmp(cmd, "--help") || !strcmp(cmd, "-h"))

@@ -7,12 +7,18 @@
 #include "strvec.h"
 
 struct cache_config;
+struct compile_args;
+struct detect;
+struct kdesc;
 
 /* Exit the process with a message on stderr ("accc: fatal: ..."): driver only. */
 _Noreturn void die(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
 /* The kernel compile path: returns the exit status for the build. */
 int core_compile(const char *cc, const char *const *args);
+/* Optimize the kernels of one compile without compiling (accc optimize's
+ * worker: accc-core --optimize-file CC ARGS...).  Returns 0, or 1. */
+int core_optimize_file(const char *cc, const char *const *args);
 
 /*
  * Shared by the subcommands that take `FILE [-- CFLAGS...]`: the libclang
@@ -27,5 +33,18 @@ void core_parse_flags(const char *file, const char *const *cflags,
  * Returns 0, or -1 on a bad value (logged; the defaults stay).
  */
 int cache_config_from_driver(struct cache_config *cfg);
+
+/*
+ * Kernel variants for the units of one compile (core_optimize.c): key,
+ * cache, and in optimize mode the search.  optimizer_variant() returns the
+ * variant text for kernel ki (caller frees), or NULL to keep the original;
+ * `output` names the object (for ACCC_DEBUG_KEY's <obj>.<kernel>.accc-key),
+ * or NULL.
+ */
+struct optimizer;
+struct optimizer *optimizer_new(const char *cc, const struct compile_args *ca);
+char *optimizer_variant(struct optimizer *o, const struct detect *d, size_t ki,
+			const struct kdesc *kd, const char *output);
+void optimizer_free(struct optimizer *o);
 
 #endif

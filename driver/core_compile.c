@@ -11,17 +11,15 @@
  * Only a malformed pragma, the user's own mistake, fails the call.
  */
 #include "args.h"
-#include "cache.h"
 #include "cleanup.h"
 #include "config.h"
 #include "core.h"
 #include "detect.h"
 #include "fs.h"
-#include "key.h"
+#include "kdesc.h"
 #include "log.h"
 #include "run.h"
 #include "splice.h"
-#include "target.h"
 #include "xalloc.h"
 
 #include <errno.h>
@@ -35,7 +33,6 @@ struct compile_job {
 	struct compile_args ca;
 	struct strbuf tmpdir;
 	struct strbuf tmpsrc;
-	struct strbuf compiler_id;  /* key_compiler_identity(), once */
 	struct strvec repl_texts;   /* owned texts of replacements */
 	struct splice_repl *repls;
 	size_t nr_repls;
@@ -129,71 +126,30 @@ static int load_replacements(struct compile_job *job, const struct detect *d)
 }
 
 /*
- * Kernel k's key: the target's fingerprint, the compiler's identity, the
- * flags.  ACCC_DEBUG_KEY=1 writes the hashed text to <obj>.<kernel>.accc-key.
+ * Variants for the kernels that have none yet: from the cache, or from a
+ * search in optimize mode.  Whatever fails leaves the original kernel.
  */
-static int kernel_key(struct compile_job *job, const struct detect *d, size_t ki,
-		      const char *output, char ret_key[33])
+static void find_variants(struct compile_job *job, const struct detect *d,
+			  const char *output)
 {
-	const struct kernel *k = detect_kernel(d, ki);
-	const struct target *t = target_find(k->pragma.target);
-	struct strbuf fp = STRBUF_INIT, debug = STRBUF_INIT;
-	const char *dbg = getenv("ACCC_DEBUG_KEY");
-	struct key_inputs in;
-	int ret = -1;
-
-	if (!t || t->fingerprint(&fp) < 0) {
-		error("no fingerprint for target '%s'", k->pragma.target);
-		goto out;
-	}
-	if (!job->compiler_id.len && key_compiler_identity(job->cc, &job->compiler_id) < 0)
-		goto out;
-	if (dbg && *dbg && strcmp(dbg, "0"))
-		strbuf_addf(&debug, "%s.%s.accc-key", output, k->name);
-	in.fingerprint = fp.buf;
-	in.compiler = job->compiler_id.buf;
-	in.flags = job->ca.key_flags.v;
-	in.policy = t->policy_version;
-	in.debug_path = debug.len ? debug.buf : NULL;
-	ret = key_kernel(d, ki, &in, ret_key);
-out:
-	strbuf_release(&fp);
-	strbuf_release(&debug);
-	return ret;
-}
-
-/*
- * Variants from the cache for the kernels that have none yet.  A miss
- * leaves the original kernel (mode=cached); mode=optimize searches then.
- */
-static void lookup_variants(struct compile_job *job, const struct detect *d,
-			    const char *output)
-{
-	struct cache_config cfg = CACHE_CONFIG_INIT;
-	struct cache *c;
+	struct optimizer *o = optimizer_new(job->cc, &job->ca);
 	size_t i;
 
-	if (cache_config_from_driver(&cfg) < 0 || !(c = cache_open(&cfg))) {
-		error("cannot open the cache; compiling the original kernels");
-		return;
-	}
 	for (i = 0; i < detect_nr_kernels(d); i++) {
 		const struct kernel *k = detect_kernel(d, i);
-		struct cache_entry e;
-		char key[33];
+		struct kdesc kd;
+		char *v;
 
-		if (has_replacement(job, k) || kernel_key(job, d, i, output, key) < 0)
+		if (has_replacement(job, k))
 			continue;
-		cache_entry_init(&e);
-		if (cache_get(c, key, &e) != CACHE_MISS) {
-			log_msg("kernel '%s': cache hit %s", k->name, key);
-			add_replacement(job, k, strbuf_detach(&e.source, NULL));
-		} else {
-			log_msg("kernel '%s': cache miss %s", k->name, key);
-		}
-		cache_entry_release(&e);
+		if (kdesc_init(&kd, d, i, job->cc, job->ca.build_flags.v) < 0)
+			continue;
+		v = optimizer_variant(o, d, i, &kd, output);
+		if (v)
+			add_replacement(job, k, v);
+		kdesc_release(&kd);
 	}
-	cache_free(c);
+	optimizer_free(o);
 }
 
 /* The dependency file the compiler will write, or NULL. */
@@ -335,7 +291,7 @@ static int run_job(struct compile_job *job, struct detect *d)
 
 	if (load_replacements(job, d) < 0)
 		job->nr_repls = 0;
-	lookup_variants(job, d, output);
+	find_variants(job, d, output);
 	status = write_copy(job, d, job->repls, job->nr_repls) < 0 ? -1
 		 : compile_copy(job, output, job->nr_repls > 0);
 	if (status != 0 && job->nr_repls) {
@@ -366,7 +322,6 @@ int core_compile(const char *cc, const char *const *args)
 	job.cc = cc;
 	strbuf_init(&job.tmpdir, 0);
 	strbuf_init(&job.tmpsrc, 0);
-	strbuf_init(&job.compiler_id, 0);
 	strvec_init(&job.repl_texts);
 	if (args_classify(args, &job.ca) < 0 || !job.ca.candidate)
 		exec_args(cc, args, NULL);
@@ -405,9 +360,49 @@ int core_compile(const char *cc, const char *const *args)
 		fall_back(cc, args, "cannot compile the rewritten unit");
 	strbuf_release(&job.tmpdir);
 	strbuf_release(&job.tmpsrc);
-	strbuf_release(&job.compiler_id);
 	strvec_clear(&job.repl_texts);
 	free(job.repls);
 	compile_args_release(&job.ca);
 	return status;
+}
+
+int core_optimize_file(const char *cc, const char *const *args)
+{
+	struct compile_args ca = COMPILE_ARGS_INIT;
+	struct optimizer *o = NULL;
+	struct detect *d = NULL;
+	enum detect_status st;
+	size_t i;
+	int ret = 1;
+
+	if (args_classify(args, &ca) < 0 || !ca.candidate)
+		goto out;
+	d = detect_file(ca.src, &ca.parse_flags, &st);
+	if (st == DETECT_PRAGMA_ERROR) {
+		fputs(detect_diagnostics(d), stderr);
+		goto out;
+	}
+	if (st == DETECT_PARSE_FAILED) {
+		error("libclang cannot parse '%s': %s", ca.src, detect_diagnostics(d));
+		goto out;
+	}
+	o = optimizer_new(cc, &ca);
+	for (i = 0; i < detect_nr_kernels(d); i++) {
+		struct kdesc kd;
+		char *v = NULL;
+		if (kdesc_init(&kd, d, i, cc, ca.build_flags.v) == 0) {
+			v = optimizer_variant(o, d, i, &kd, NULL);
+			kdesc_release(&kd);
+		}
+		printf("%s: %s: %s\n", ca.src, detect_kernel(d, i)->name,
+		       v ? "optimized variant in the cache" : "the original is kept");
+		fflush(stdout);
+		free(v);
+	}
+	ret = 0;
+out:
+	optimizer_free(o);
+	detect_free(d);
+	compile_args_release(&ca);
+	return ret;
 }

@@ -68,7 +68,7 @@ int kdesc_init(struct kdesc *kd, const struct detect *d, size_t ki,
 {
 	const struct kernel *k = detect_kernel(d, ki);
 	const struct pragma *pr = &k->pragma;
-	struct strbuf dir = STRBUF_INIT;
+	struct strbuf dir = STRBUF_INIT, rel = STRBUF_INIT;
 	size_t i;
 
 	memset(kd, 0, sizeof(*kd));
@@ -77,7 +77,10 @@ int kdesc_init(struct kdesc *kd, const struct detect *d, size_t ki,
 	if (extract_unit(d, ki, NULL, &kd->unit) < 0)
 		return error("cannot extract kernel '%s'", k->name);
 	strvec_pushv(&kd->cflags, build_flags);
-	path_dirname(&dir, detect_path(d));
+	/* absolute: the judge builds in a scratch folder of its own */
+	path_dirname(&rel, detect_path(d));
+	path_absolute(&dir, rel.buf);
+	strbuf_release(&rel);
 	kd->src_dir = strbuf_detach(&dir, NULL);
 	kd->params = xcalloc(k->nr_params + 1, sizeof(*kd->params));
 	for (i = 0; i < k->nr_params; i++)

@@ -1,0 +1,217 @@
+/*
+ * accc optimize -p compile_commands.json|BUILD_DIR [-j N] [FILE...]
+ * Every annotated kernel of a project optimized ahead of time, each file
+ * with its own flags from the compilation database, several files at once
+ * (one accc-core process each; their measurements still take turns under
+ * the judge's lock).  Kernels already in the cache are only counted.
+ */
+#include "args.h"
+#include "cmds.h"
+#include "compiler.h"
+#include "config.h"
+#include "core.h"
+#include "detect.h"
+#include "kdesc.h"
+#include "log.h"
+#include "pool.h"
+#include "run.h"
+#include "scan.h"
+#include "xalloc.h"
+
+#include <cjson/cJSON.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+struct unit_job {
+	struct child c;
+	char *file;
+	int status;
+};
+
+/* Split a compile_commands "command" string the way a POSIX shell would
+ * for plain words and quotes (no expansions). */
+static void split_command(const char *s, struct strvec *out)
+{
+	struct strbuf w = STRBUF_INIT;
+	int in_word = 0;
+	char q = 0;
+
+	for (; *s; s++) {
+		if (q) {
+			if (*s == q)
+				q = 0;
+			else if (*s == '\\' && q == '"' && s[1])
+				strbuf_addch(&w, *++s);
+			else
+				strbuf_addch(&w, *s);
+		} else if (*s == '\'' || *s == '"') {
+			q = *s;
+			in_word = 1;
+		} else if (*s == '\\' && s[1]) {
+			strbuf_addch(&w, *++s);
+			in_word = 1;
+		} else if (*s == ' ' || *s == '\t' || *s == '\n') {
+			if (in_word)
+				strvec_push(out, w.buf);
+			strbuf_reset(&w);
+			in_word = 0;
+		} else {
+			strbuf_addch(&w, *s);
+			in_word = 1;
+		}
+	}
+	if (in_word)
+		strvec_push(out, w.buf);
+	strbuf_release(&w);
+}
+
+static int read_database(const char *p, cJSON **ret)
+{
+	struct strbuf path = STRBUF_INIT, text = STRBUF_INIT;
+	struct stat st;
+	int r = -1;
+
+	strbuf_addstr(&path, p);
+	if (!stat(p, &st) && S_ISDIR(st.st_mode))
+		strbuf_addstr(&path, "/compile_commands.json");
+	if (strbuf_read_file(&text, path.buf, 256 << 20) < 0) {
+		error("cannot read '%s': %s", path.buf, strerror(errno));
+		goto out;
+	}
+	*ret = cJSON_ParseWithLength(text.buf, text.len);
+	if (!*ret || !cJSON_IsArray(*ret)) {
+		error("'%s' is not a compilation database (a JSON array)", path.buf);
+		cJSON_Delete(*ret);
+		goto out;
+	}
+	r = 0;
+out:
+	strbuf_release(&path);
+	strbuf_release(&text);
+	return r;
+}
+
+/* The words of one entry, compiler first. */
+static void entry_words(const cJSON *e, struct strvec *words)
+{
+	const cJSON *args = cJSON_GetObjectItem(e, "arguments"), *a;
+	const cJSON *cmd = cJSON_GetObjectItem(e, "command");
+
+	if (cJSON_IsArray(args)) {
+		cJSON_ArrayForEach(a, args)
+			if (cJSON_IsString(a))
+				strvec_push(words, a->valuestring);
+	} else if (cJSON_IsString(cmd)) {
+		split_command(cmd->valuestring, words);
+	}
+}
+
+static void job_done(struct child *c, int code, void *data)
+{
+	struct unit_job *j = data;
+	j->status = code;
+}
+
+/* Queue one entry when it is a kernel compile; returns 1 if queued. */
+static int queue_entry(struct pool *p, const cJSON *e, const struct strvec *only,
+		       struct unit_job *j)
+{
+	const cJSON *dir = cJSON_GetObjectItem(e, "directory");
+	struct strvec words = STRVEC_INIT;
+	struct invocation inv = INVOCATION_INIT;
+	struct compile_args ca = COMPILE_ARGS_INIT;
+	struct strbuf src = STRBUF_INIT, core = STRBUF_INIT;
+	int queued = 0;
+
+	entry_words(e, &words);
+	if (!words.nr || !cJSON_IsString(dir))
+		goto out;
+	config_load();
+	if (compiler_resolve((int)words.nr, words.v, config_get("cc"), &inv) < 0)
+		goto out;
+	args_classify(words.v + inv.args_start, &ca);
+	if (!ca.candidate)
+		goto out;
+	if (ca.src[0] != '/')
+		strbuf_addf(&src, "%s/", dir->valuestring);
+	strbuf_addstr(&src, ca.src);
+	if ((only->nr && strvec_find(only, ca.src) < 0 && strvec_find(only, src.buf) < 0) ||
+	    scan_file_for_pragma(src.buf) <= 0)
+		goto out;
+	self_dir(&core);
+	strbuf_addstr(&core, "/accc-core");
+	child_init(&j->c);
+	strvec_push(&j->c.args, core.buf);
+	strvec_push(&j->c.args, "--optimize-file");
+	strvec_push(&j->c.args, inv.cc.buf);
+	strvec_pushv(&j->c.args, words.v + inv.args_start);
+	j->c.dir = xstrdup(dir->valuestring);
+	j->c.stdin_null = 1;
+	j->file = strbuf_detach(&src, NULL);
+	pool_add(p, &j->c, job_done, j);
+	queued = 1;
+out:
+	strvec_clear(&words);
+	invocation_release(&inv);
+	compile_args_release(&ca);
+	strbuf_release(&src);
+	strbuf_release(&core);
+	return queued;
+}
+
+int cmd_optimize(int argc, const char **argv)
+{
+	const char *db = NULL;
+	struct strvec only = STRVEC_INIT;
+	struct unit_job *jobs = NULL;
+	struct pool *p;
+	cJSON *arr = NULL, *e;
+	long n = 0, i, failed = 0;
+	int nj = 0, k;
+
+	for (k = 1; k < argc; k++) {
+		if (!strcmp(argv[k], "-p") && k + 1 < argc)
+			db = argv[++k];
+		else if (!strcmp(argv[k], "-j") && k + 1 < argc)
+			nj = atoi(argv[++k]);
+		else if (argv[k][0] != '-')
+			strvec_push(&only, argv[k]);
+		else
+			db = NULL, k = argc;
+	}
+	if (!db) {
+		fprintf(stderr, "usage: accc optimize -p compile_commands.json|BUILD_DIR [-j N] [FILE...]\n");
+		strvec_clear(&only);
+		return 2;
+	}
+	if (read_database(db, &arr) < 0) {
+		strvec_clear(&only);
+		return 1;
+	}
+	if (!nj)
+		nj = (int)config_get_long("jobs");
+	p = pool_new(nj > 0 ? nj : pool_cpus());
+	jobs = xcalloc((size_t)cJSON_GetArraySize(arr) + 1, sizeof(*jobs));
+	cJSON_ArrayForEach(e, arr)
+		n += queue_entry(p, e, &only, &jobs[n]);
+	pool_run(p);
+	for (i = 0; i < n; i++) {
+		if (jobs[i].status != 0) {
+			failed++;
+			fprintf(stderr, "accc: %s: failed (status %d)\n", jobs[i].file, jobs[i].status);
+		}
+		free((char *)jobs[i].c.dir);
+		child_release(&jobs[i].c);
+		free(jobs[i].file);
+	}
+	printf("%ld file%s with kernels, %ld failed\n", n, n == 1 ? "" : "s", failed);
+	pool_free(p);
+	free(jobs);
+	cJSON_Delete(arr);
+	strvec_clear(&only);
+	return failed ? 1 : 0;
+}

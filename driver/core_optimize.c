@@ -1,0 +1,308 @@
+/*
+ * From a kernel to its variant: key, cache (local, then remote, remote
+ * entries re-checked on this machine before first use), and on a miss in
+ * optimize mode the search, under a per-key lock so that a `make -j` searches
+ * each kernel once while the other processes wait for its result.  Every
+ * failure here means "use the original kernel"; it is logged and counted.
+ */
+#include "args.h"
+#include "cache.h"
+#include "config.h"
+#include "core.h"
+#include "fs.h"
+#include "kdesc.h"
+#include "key.h"
+#include "log.h"
+#include "search.h"
+#include "target.h"
+#include "xalloc.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/file.h>
+#include <unistd.h>
+
+struct optimizer {
+	const char *cc;
+	const struct compile_args *ca;
+	struct cache *cache;
+	struct strbuf compiler_id;
+	int search;                 /* mode = optimize */
+	/* the kernel being looked up, for the verify callback */
+	const struct detect *d;
+	size_t ki;
+	const struct kdesc *kd;
+};
+
+/* Correctness of an entry's variant on this machine (no timing). */
+static int verify_entry(const struct cache_entry *e, void *data)
+{
+	struct optimizer *o = data;
+	const struct target *t = target_find(e->target ? e->target : "host");
+	struct strbuf unit = STRBUF_INIT;
+	struct target_options opt;
+	struct target_result res;
+	const char *cand;
+	int ret;
+
+	if (!t || kdesc_candidate(o->d, o->ki, e->source.buf, &unit) < 0) {
+		strbuf_release(&unit);
+		return 1; /* cannot tell */
+	}
+	target_options_init(&opt);
+	opt.no_timing = 1;
+	opt.lock_dir = NULL;
+	cand = unit.buf;
+	memset(&res, 0, sizeof(res));
+	if (t->evaluate(&o->kd->tk, &cand, 1, &opt, &res) < 0)
+		ret = 1;
+	else
+		ret = res.verdict == TV_OK ? 0 : -1;
+	log_msg("verify of '%s' from a remote: %s (%s)", e->kernel,
+		ret == 0 ? "correct" : ret < 0 ? "wrong" : "cannot tell",
+		res.reason ? res.reason : "");
+	target_result_release(&res);
+	strbuf_release(&unit);
+	return ret;
+}
+
+struct optimizer *optimizer_new(const char *cc, const struct compile_args *ca)
+{
+	struct optimizer *o = xcalloc(1, sizeof(*o));
+	struct cache_config cfg = CACHE_CONFIG_INIT;
+
+	o->cc = cc;
+	o->ca = ca;
+	strbuf_init(&o->compiler_id, 0);
+	o->search = !strcmp(config_get("mode"), "optimize");
+	cache_config_from_driver(&cfg);
+	cfg.verify_fn = verify_entry;
+	cfg.verify_data = o;
+	o->cache = cache_open(&cfg);
+	if (!o->cache)
+		error("cannot open the cache; compiling the original kernels");
+	return o;
+}
+
+void optimizer_free(struct optimizer *o)
+{
+	if (!o)
+		return;
+	cache_free(o->cache);
+	strbuf_release(&o->compiler_id);
+	free(o);
+}
+
+static int kernel_key(struct optimizer *o, const struct detect *d, size_t ki,
+		      const char *output, struct strbuf *fp, char ret_key[33])
+{
+	const struct kernel *k = detect_kernel(d, ki);
+	const struct target *t = target_find(k->pragma.target);
+	struct strbuf debug = STRBUF_INIT;
+	const char *dbg = getenv("ACCC_DEBUG_KEY");
+	struct key_inputs in;
+	int ret;
+
+	if (!t || t->fingerprint(fp) < 0)
+		return error("no fingerprint for target '%s'", k->pragma.target);
+	if (!o->compiler_id.len && key_compiler_identity(o->cc, &o->compiler_id) < 0)
+		return -1;
+	if (output && dbg && *dbg && strcmp(dbg, "0"))
+		strbuf_addf(&debug, "%s.%s.accc-key", output, k->name);
+	in.fingerprint = fp->buf;
+	in.compiler = o->compiler_id.buf;
+	in.flags = o->ca->key_flags.v;
+	in.policy = (unsigned)t->policy_version;
+	in.debug_path = debug.len ? debug.buf : NULL;
+	ret = key_kernel(d, ki, &in, ret_key);
+	strbuf_release(&debug);
+	return ret;
+}
+
+/* The lock making one process search a key while the others wait. */
+static int lock_key(const char *key)
+{
+	char *dir = xstrfmt("%s/locks", config_get("dir"));
+	char *path = xstrfmt("%s/%s.lock", dir, key);
+	int fd = -1;
+
+	if (mkdir_p(dir, 0755) == 0)
+		fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0644);
+	if (fd >= 0 && flock(fd, LOCK_EX) < 0) {
+		close(fd);
+		fd = -1;
+	}
+	if (fd < 0)
+		error("cannot lock '%s': %s", path, strerror(errno));
+	free(dir);
+	free(path);
+	return fd;
+}
+
+static void search_config_fill(struct optimizer *o, struct search_config *c)
+{
+	static const char *const split = " ,";
+	const char *models = config_get("models"), *pm = config_get("plan_models"),
+		   *cm = config_get("code_models");
+	char *copy, *tok, *save;
+	struct strvec *lists[2] = { &c->plan_models, &c->code_models };
+	const char *specs[2];
+	int i;
+
+	if (!*models)
+		models = "builtin::tuner";
+	specs[0] = *pm ? pm : models;
+	specs[1] = *cm ? cm : models;
+	for (i = 0; i < 2; i++) {
+		copy = xstrdup(specs[i]);
+		for (tok = strtok_r(copy, split, &save); tok; tok = strtok_r(NULL, split, &save))
+			strvec_push(lists[i], tok);
+		free(copy);
+	}
+	c->iterations = (int)config_get_long("iterations");
+	c->beam = (int)config_get_long("beam");
+	c->plans = (int)config_get_long("plans");
+	c->samples = (int)config_get_long("samples");
+	c->dropout = config_get_double("dropout");
+	c->seed = (uint64_t)config_get_long("seed");
+	c->accept = !strcmp(config_get("accept"), "autocomp") ? SEARCH_ACCEPT_AUTOCOMP
+							       : SEARCH_ACCEPT_STRICT;
+	c->max_calls = config_get_long("max_calls");
+	c->max_tokens = config_get_long("max_tokens");
+	c->max_wall_s = config_get_double("max_wall");
+	c->prompts_dir = config_get("prompts_dir");
+	c->llm.timeout_ms = config_get_long("llm_timeout");
+	c->llm.connect_timeout_ms = config_get_long("llm_connect_timeout");
+	c->llm.concurrency = (int)config_get_long("llm_concurrency");
+	c->llm.retries = (int)config_get_long("llm_retries");
+	c->judge.metric = !strcmp(config_get("metric"), "instructions") ? TM_INSTRUCTIONS : TM_TIME;
+	c->judge.jobs = (int)config_get_long("jobs");
+	c->progress = !config_get_bool("quiet") && isatty(2);
+	c->compiler_id = o->compiler_id.buf;
+	c->parse_flags = &o->ca->parse_flags;
+}
+
+/* Store the search's outcome; no winner stores the original, so that the
+ * kernel is not searched again for this hardware. */
+static void store_result(struct optimizer *o, const char *key, const struct kernel *k,
+			 const char *fp, const struct search_result *r)
+{
+	struct cache_entry e;
+	struct strbuf extra = STRBUF_INIT;
+
+	cache_entry_init(&e);
+	e.kernel = xstrdup(k->name);
+	e.target = xstrdup(k->pragma.target);
+	e.hw_fingerprint = xstrdup(fp);
+	e.accc_version = xstrdup(ACCC_VERSION);
+	e.policy_version = target_find(k->pragma.target)->policy_version;
+	e.baseline_s = r->baseline_s;
+	e.best_s = r->found ? r->best_s : r->baseline_s;
+	e.speedup = r->found ? r->speedup : 1.0;
+	strvec_pushv(&e.shapes, r->shapes.v);
+	strvec_pushv(&e.models, r->models.v);
+	strvec_pushv(&e.plans, r->plans.v);
+	strbuf_addf(&extra, "{\"winner\": %s, \"metric\": \"%s\", \"llm_calls\": %ld, "
+		    "\"tokens\": %ld, \"judged\": %ld}", r->found ? "true" : "false",
+		    r->metric ? r->metric : "time", r->calls, r->tokens_in + r->tokens_out,
+		    r->judged);
+	e.extra_json = strbuf_detach(&extra, NULL);
+	if (r->found)
+		strbuf_addstr(&e.source, r->variant);
+	else
+		strbuf_add(&e.source, detect_text(o->d)->buf + k->def.start,
+			   k->def.end - k->def.start);
+	cache_entry_set_provenance(&e);
+	cache_put(o->cache, key, &e);
+	cache_entry_release(&e);
+}
+
+/* Search the current kernel (its key's lock held); the variant, or NULL. */
+static char *search_and_store(struct optimizer *o, const char *key, const char *fp)
+{
+	const struct kernel *k = detect_kernel(o->d, o->ki);
+	const char *dir = config_get("dir");
+	char *runs = xstrfmt("%s/runs", dir), *locks = xstrfmt("%s/locks", dir);
+	char *progress = xstrfmt("%s/progress", locks), *store = xstrfmt("%s/responses", dir);
+	struct search_config sc;
+	struct search_result r;
+	char *ret = NULL;
+
+	search_config_init(&sc);
+	search_config_fill(o, &sc);
+	sc.runs_dir = runs;
+	sc.judge.lock_dir = locks;
+	sc.progress_lock = progress;
+	sc.llm.store_dir = store;
+	cache_count(o->cache, "searches", 1);
+	if (search_kernel(&sc, o->d, o->ki, o->kd, key, &r) < 0) {
+		cache_count(o->cache, "search_errors", 1);
+		warning("the search of '%s' failed; using the original kernel", k->name);
+	} else {
+		cache_count(o->cache, "candidates_judged", r.judged);
+		cache_count(o->cache, "llm_calls", r.calls);
+		cache_count(o->cache, "tokens", r.tokens_in + r.tokens_out);
+		if (r.found) {
+			cache_count(o->cache, "winners", 1);
+			ret = xstrdup(r.variant);
+		}
+		store_result(o, key, k, fp, &r);
+		search_result_release(&r);
+	}
+	search_config_release(&sc);
+	free(runs);
+	free(locks);
+	free(progress);
+	free(store);
+	return ret;
+}
+
+/* An entry's variant, or NULL when it records that the original is best. */
+static char *entry_variant(struct cache_entry *e)
+{
+	if (e->extra_json && strstr(e->extra_json, "\"winner\": false"))
+		return NULL;
+	return strbuf_detach(&e->source, NULL);
+}
+
+char *optimizer_variant(struct optimizer *o, const struct detect *d, size_t ki,
+			const struct kdesc *kd, const char *output)
+{
+	const struct kernel *k = detect_kernel(d, ki);
+	struct strbuf fp = STRBUF_INIT;
+	struct cache_entry e;
+	char key[33], *ret = NULL;
+	int fd;
+
+	if (!o->cache || kernel_key(o, d, ki, output, &fp, key) < 0)
+		goto out_fp;
+	o->d = d;
+	o->ki = ki;
+	o->kd = kd;
+	cache_entry_init(&e);
+	if (cache_get(o->cache, key, &e) != CACHE_MISS) {
+		log_msg("kernel '%s': cache hit %s", k->name, key);
+		ret = entry_variant(&e);
+		goto out;
+	}
+	log_msg("kernel '%s': cache miss %s", k->name, key);
+	if (!o->search)
+		goto out;
+	fd = lock_key(key);
+	/* another process may have searched it while we waited */
+	if (cache_get(o->cache, key, &e) != CACHE_MISS) {
+		log_msg("kernel '%s': found after waiting for its search", k->name);
+		ret = entry_variant(&e);
+	} else {
+		ret = search_and_store(o, key, fp.buf);
+	}
+	if (fd >= 0)
+		close(fd);
+out:
+	cache_entry_release(&e);
+out_fp:
+	strbuf_release(&fp);
+	return ret;
+}

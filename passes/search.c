@@ -1,0 +1,797 @@
+#include "search_int.h"
+#include "cache_key.h"
+#include "fs.h"
+#include "log.h"
+#include "normalize.h"
+#include "run.h"
+#include "xalloc.h"
+
+#include <fcntl.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/file.h>
+#include <sys/random.h>
+#include <unistd.h>
+
+void search_config_init(struct search_config *cfg)
+{
+	memset(cfg, 0, sizeof(*cfg));
+	strvec_init(&cfg->plan_models);
+	strvec_init(&cfg->code_models);
+	llm_options_init(&cfg->llm);
+	target_options_init(&cfg->judge);
+	cfg->iterations = 4;
+	cfg->beam = 4;
+	cfg->plans = 4;
+	cfg->samples = 2;
+	cfg->dropout = 0.7;
+}
+
+void search_config_release(struct search_config *cfg)
+{
+	strvec_clear(&cfg->plan_models);
+	strvec_clear(&cfg->code_models);
+}
+
+void search_result_release(struct search_result *r)
+{
+	free(r->variant);
+	free(r->run_dir);
+	free(r->stop_reason);
+	strvec_clear(&r->models);
+	strvec_clear(&r->plans);
+	strvec_clear(&r->shapes);
+	memset(r, 0, sizeof(*r));
+}
+
+/* splitmix64: small, seedable, good enough for dropout and ordering. */
+static uint64_t rng_next(uint64_t *state)
+{
+	uint64_t z = (*state += 0x9e3779b97f4a7c15ull);
+	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ull;
+	z = (z ^ (z >> 27)) * 0x94d049bb133111ebull;
+	return z ^ (z >> 31);
+}
+
+static double rng_unit(uint64_t *state)
+{
+	return (double)(rng_next(state) >> 11) / (double)(1ull << 53);
+}
+
+static struct node *new_node(struct search *s, int parent, int iteration)
+{
+	struct node *n;
+
+	ALLOC_GROW(s->nodes, s->nr_nodes + 1, s->alloc_nodes);
+	n = &s->nodes[s->nr_nodes];
+	memset(n, 0, sizeof(*n));
+	n->id = (int)s->nr_nodes++;
+	n->parent = parent;
+	n->iteration = iteration;
+	n->dup_of = -1;
+	return n;
+}
+
+static void node_release(struct node *n)
+{
+	free(n->plan);
+	free(n->plan_model);
+	free(n->code_model);
+	free(n->code);
+	free(n->reason);
+	free(n->feedback);
+}
+
+static void code_hash(const char *code, char ret[33])
+{
+	struct strbuf norm = STRBUF_INIT;
+	struct key_builder kb;
+
+	normalize_c(code, strlen(code), &norm);
+	key_init(&kb);
+	key_add(&kb, "code", norm.buf, norm.len);
+	key_final(&kb, ret);
+	strbuf_release(&norm);
+}
+
+static int budget_spent(struct search *s)
+{
+	const struct search_config *c = s->cfg;
+
+	if (s->stop)
+		return 1;
+	if (c->max_calls && s->calls >= c->max_calls)
+		s->stop = xstrfmt("call budget (%ld) spent", c->max_calls);
+	else if (c->max_tokens && s->tokens_in + s->tokens_out >= c->max_tokens)
+		s->stop = xstrfmt("token budget (%ld) spent", c->max_tokens);
+	else if (c->max_wall_s > 0 && now_s() - s->start >= c->max_wall_s)
+		s->stop = xstrfmt("time budget (%.0f s) spent", c->max_wall_s);
+	return s->stop != NULL;
+}
+
+/* ---- prompts ---- */
+
+static void add_list(struct strbuf *sb, const char *head, const struct pragma_expr *e, size_t n)
+{
+	size_t i;
+
+	if (!n) {
+		strbuf_addstr(sb, "(none)");
+		return;
+	}
+	for (i = 0; i < n; i++)
+		strbuf_addf(sb, "%s%s", head, e[i].text);
+}
+
+/* What was tried from node `b`, and how the judge saw it. */
+static void describe_feedback(struct search *s, const struct node *b, struct strbuf *out)
+{
+	size_t i;
+	int any = 0;
+
+	if (b->timed)
+		strbuf_addf(out, "The current version is correct and runs at %.2fx the "
+			    "original's speed (%s: %.4g vs %.4g per call, noise %.1f%%).\n",
+			    b->timing.speedup, b->timing.metric, b->timing.cand,
+			    b->timing.base, 100 * b->timing.noise);
+	if (b->feedback && *b->feedback)
+		strbuf_addf(out, "Compiler remarks on the current version:\n%.3000s\n", b->feedback);
+	for (i = 0; i < s->nr_nodes; i++) {
+		const struct node *c = &s->nodes[i];
+		if (c->parent != b->id || !c->plan)
+			continue;
+		if (!any++)
+			strbuf_addstr(out, "Earlier attempts from this version:\n");
+		strbuf_addf(out, "- plan: %.200s\n  result: %s", c->plan, c->status);
+		if (c->timed)
+			strbuf_addf(out, ", %.2fx the original", c->timing.speedup);
+		if (c->reason)
+			strbuf_addf(out, " (%.300s)", c->reason);
+		strbuf_addch(out, '\n');
+	}
+	if (!out->len)
+		strbuf_addstr(out, "(none yet)");
+}
+
+static void describe_history(struct search *s, const struct node *b, struct strbuf *out)
+{
+	struct strvec trail = STRVEC_INIT;
+	const struct node *n;
+	size_t i;
+
+	for (n = b; n && n->plan; n = n->parent >= 0 ? &s->nodes[n->parent] : NULL)
+		strvec_push(&trail, n->plan);
+	if (!trail.nr)
+		strbuf_addstr(out, "(this is the original code)");
+	for (i = trail.nr; i > 0; i--)
+		strbuf_addf(out, "%zu. %s\n", trail.nr - i + 1, trail.v[i - 1]);
+	strvec_clear(&trail);
+}
+
+/* The menu after dropout: each item kept with probability 1 - dropout,
+ * and never none. */
+static void dropout_menu(struct search *s, struct strbuf *out)
+{
+	size_t i, kept = 0;
+
+	for (i = 0; i < s->ps.menu.nr; i++)
+		if (rng_unit(&s->rng) >= s->cfg->dropout)
+			strbuf_addf(out, "%zu. %s\n", ++kept, s->ps.menu.v[i]);
+	if (!kept)
+		strbuf_addf(out, "1. %s\n", s->ps.menu.v[rng_next(&s->rng) % s->ps.menu.nr]);
+}
+
+static void kernel_vars(struct search *s, const struct node *b, struct prompt_var *v,
+			struct strbuf *clauses, struct strbuf *assumes, struct strbuf *hints)
+{
+	const struct kernel *k = detect_kernel(s->d, s->ki);
+	char *canon = pragma_canonical(&k->pragma);
+	size_t i;
+
+	strbuf_addstr(clauses, canon);
+	free(canon);
+	add_list(assumes, "\n- ", k->pragma.assumes, k->pragma.nr_assumes);
+	for (i = 0; i < k->pragma.nr_hints; i++)
+		strbuf_addf(hints, "- %s\n", k->pragma.hints[i]);
+	if (!k->pragma.nr_hints)
+		strbuf_addstr(hints, "(none)");
+	v[0] = (struct prompt_var){ "arch", s->arch_text.buf };
+	v[1] = (struct prompt_var){ "rules", s->ps.rules.buf };
+	v[2] = (struct prompt_var){ "kernel_name", k->name };
+	v[3] = (struct prompt_var){ "code", b->code };
+	v[4] = (struct prompt_var){ "clauses", clauses->buf };
+	v[5] = (struct prompt_var){ "assumes", assumes->buf };
+	v[6] = (struct prompt_var){ "hints", hints->buf };
+}
+
+static void plan_prompt(struct search *s, const struct node *b, struct strbuf *out)
+{
+	struct strbuf clauses = STRBUF_INIT, assumes = STRBUF_INIT, hints = STRBUF_INIT,
+		      menu = STRBUF_INIT, fb = STRBUF_INIT, hist = STRBUF_INIT;
+	struct prompt_var v[10];
+
+	kernel_vars(s, b, v, &clauses, &assumes, &hints);
+	dropout_menu(s, &menu);
+	describe_feedback(s, b, &fb);
+	describe_history(s, b, &hist);
+	v[7] = (struct prompt_var){ "menu", menu.buf };
+	v[8] = (struct prompt_var){ "feedback", fb.buf };
+	v[9] = (struct prompt_var){ "history", hist.buf };
+	prompt_fill(out, s->ps.plan.buf, v, 10);
+	strbuf_release(&clauses);
+	strbuf_release(&assumes);
+	strbuf_release(&hints);
+	strbuf_release(&menu);
+	strbuf_release(&fb);
+	strbuf_release(&hist);
+}
+
+static void code_prompt(struct search *s, const struct node *b, const char *plan,
+			struct strbuf *out)
+{
+	struct strbuf clauses = STRBUF_INIT, assumes = STRBUF_INIT, hints = STRBUF_INIT,
+		      sig = STRBUF_INIT;
+	const struct kernel *k = detect_kernel(s->d, s->ki);
+	const struct strbuf *text = detect_text(s->d);
+	struct prompt_var v[9];
+
+	kernel_vars(s, b, v, &clauses, &assumes, &hints);
+	strbuf_add(&sig, text->buf + k->def.start, k->body.start > k->def.start
+		   ? k->body.start - k->def.start : 0);
+	strbuf_trim(&sig);
+	v[7] = (struct prompt_var){ "plan", plan };
+	v[8] = (struct prompt_var){ "signature", sig.buf };
+	prompt_fill(out, s->ps.implement.buf, v, 9);
+	strbuf_release(&clauses);
+	strbuf_release(&assumes);
+	strbuf_release(&hints);
+	strbuf_release(&sig);
+}
+
+
+/* ---- one iteration ---- */
+
+struct slot {
+	int parent;             /* node it grows from */
+	const struct llm_model *model;
+	char *plan;             /* the plan (code slots: borrowed) */
+	char *prompt;
+	char *answer;
+	long tokens_in, tokens_out;
+	char *error;            /* the request failed */
+	struct slot *from;      /* code slots: their plan slot */
+};
+
+static void slot_release(struct slot *sl)
+{
+	free(sl->prompt);
+	free(sl->answer);
+	free(sl->error);
+	if (!sl->from)
+		free(sl->plan);
+}
+
+/* The candidate unit of a node's code, and where the code sits in it. */
+static int node_unit(struct search *s, const char *code, struct strbuf *unit,
+		     size_t *ret_start)
+{
+	const struct kernel *k = detect_kernel(s->d, s->ki);
+	char *marker = xstrfmt("#line 1 \"accc-variant/%s.c\"\n", k->name);
+	const char *at;
+	int ret = -1;
+
+	if (kdesc_candidate(s->d, s->ki, code, unit) == 0 && (at = strstr(unit->buf, marker))) {
+		*ret_start = (size_t)(at - unit->buf) + strlen(marker);
+		ret = 0;
+	}
+	free(marker);
+	return ret;
+}
+
+/* Send the LLM slots of `slots` at once; builtin ones are left alone. */
+static void send_slots(struct search *s, struct slot **slots, size_t n,
+		       double temperature)
+{
+	struct llm_request *req = xcalloc(n + 1, sizeof(*req));
+	struct llm_result *res = xcalloc(n + 1, sizeof(*res));
+	struct slot **map = xcalloc(n + 1, sizeof(*map));
+	size_t i, m = 0;
+
+	for (i = 0; i < n; i++) {
+		if (!slots[i]->prompt)
+			continue;
+		req[m].model = slots[i]->model;
+		req[m].system = "You are an expert in optimizing C code for performance.";
+		req[m].prompt = slots[i]->prompt;
+		req[m].temperature = temperature;
+		req[m].sample = (int)(i % 64);
+		map[m++] = slots[i];
+	}
+	if (m)
+		llm_batch(&s->cfg->llm, req, res, m);
+	for (i = 0; i < m; i++) {
+		struct slot *sl = map[i];
+		if (res[i].attempts > 0)
+			s->calls++;
+		sl->tokens_in = res[i].tokens_in;
+		sl->tokens_out = res[i].tokens_out;
+		s->tokens_in += res[i].tokens_in;
+		s->tokens_out += res[i].tokens_out;
+		if (res[i].err == LLM_OK) {
+			sl->answer = res[i].text;
+			res[i].text = NULL;
+		} else {
+			sl->error = xstrfmt("%s: %s", llm_error_name(res[i].err),
+					    res[i].error ? res[i].error : "");
+		}
+		llm_result_release(&res[i]);
+	}
+	free(req);
+	free(res);
+	free(map);
+}
+
+/* Plans from the tuner for parent p: pick the p-th after a seeded offset. */
+static char *tuner_plan(struct search *s, const struct node *p, int slot_index)
+{
+	struct strbuf unit = STRBUF_INIT;
+	struct strvec plans = STRVEC_INIT;
+	size_t start;
+	char *ret = NULL;
+
+	if (node_unit(s, p->code, &unit, &start) == 0 &&
+	    tuner_plans(&s->tuner, unit.buf, start, strlen(p->code), &plans) > 0 &&
+	    (size_t)slot_index < plans.nr)
+		ret = xstrdup(plans.v[((size_t)slot_index + s->rng % plans.nr) % plans.nr]);
+	strbuf_release(&unit);
+	strvec_clear(&plans);
+	return ret;
+}
+
+static char *tuner_code(struct search *s, const struct node *p, const char *plan)
+{
+	struct strbuf unit = STRBUF_INIT, out = STRBUF_INIT;
+	size_t start;
+	char *ret = NULL;
+
+	if (node_unit(s, p->code, &unit, &start) == 0 &&
+	    tuner_implement(&s->tuner, unit.buf, start, strlen(p->code), plan, &out) == 0)
+		ret = strbuf_detach(&out, NULL);
+	strbuf_release(&unit);
+	strbuf_release(&out);
+	return ret;
+}
+
+static size_t make_plans(struct search *s, int it, struct slot **ret)
+{
+	size_t n = s->nr_beam * (size_t)s->cfg->plans, i = 0, b;
+	struct slot *slots = xcalloc(n + 1, sizeof(*slots));
+	struct slot **ptrs = xcalloc(n + 1, sizeof(*ptrs));
+	int p;
+
+	for (b = 0; b < s->nr_beam; b++)
+		for (p = 0; p < s->cfg->plans; p++, i++) {
+			struct slot *sl = &slots[i];
+			const struct node *parent = &s->nodes[s->beam[b]];
+			struct strbuf prompt = STRBUF_INIT;
+			sl->parent = parent->id;
+			sl->model = &s->plan_m[(b * (size_t)s->cfg->plans + (size_t)p + (size_t)it) % s->nr_plan_m];
+			ptrs[i] = sl;
+			if (llm_model_is_builtin(sl->model)) {
+				sl->plan = tuner_plan(s, parent, p);
+				continue;
+			}
+			plan_prompt(s, parent, &prompt);
+			sl->prompt = strbuf_detach(&prompt, NULL);
+		}
+	search_progress(s, "planning");
+	send_slots(s, ptrs, n, 0.8);
+	for (i = 0; i < n; i++)
+		if (slots[i].answer) {
+			struct strbuf plan = STRBUF_INIT;
+			strbuf_add(&plan, slots[i].answer, strnlen(slots[i].answer, 2000));
+			strbuf_trim(&plan);
+			if (plan.len)
+				slots[i].plan = strbuf_detach(&plan, NULL);
+			else
+				slots[i].error = xstrdup("empty plan");
+			strbuf_release(&plan);
+		}
+	free(ptrs);
+	*ret = slots;
+	return n;
+}
+
+static size_t make_code(struct search *s, int it, struct slot *plans, size_t nr_plans,
+			struct slot **ret)
+{
+	size_t n = nr_plans * (size_t)s->cfg->samples, i, m = 0;
+	struct slot *slots = xcalloc(n + 1, sizeof(*slots));
+	struct slot **ptrs = xcalloc(n + 1, sizeof(*ptrs));
+	int k;
+
+	for (i = 0; i < nr_plans; i++) {
+		if (!plans[i].plan)
+			continue;
+		for (k = 0; k < s->cfg->samples; k++) {
+			struct slot *sl = &slots[m];
+			const struct node *parent = &s->nodes[plans[i].parent];
+			sl->parent = plans[i].parent;
+			sl->from = &plans[i];
+			sl->plan = plans[i].plan;
+			sl->model = &s->code_m[(i * (size_t)s->cfg->samples + (size_t)k + (size_t)it) % s->nr_code_m];
+			if (llm_model_is_builtin(sl->model)) {
+				if (k > 0)
+					continue; /* deterministic: one sample says it all */
+				sl->answer = tuner_code(s, parent, sl->plan);
+				if (!sl->answer)
+					sl->error = xstrdup("the tuner cannot apply this plan here");
+			} else {
+				struct strbuf prompt = STRBUF_INIT;
+				code_prompt(s, parent, sl->plan, &prompt);
+				sl->prompt = strbuf_detach(&prompt, NULL);
+			}
+			ptrs[m++] = sl;
+		}
+	}
+	search_progress(s, "coding");
+	send_slots(s, ptrs, m, 0.4);
+	free(ptrs);
+	*ret = slots;
+	return m;
+}
+
+/* Turn code slots into nodes; identical code is judged once. */
+static void add_nodes(struct search *s, int it, struct slot *code, size_t n)
+{
+	size_t i, j;
+
+	for (i = 0; i < n; i++) {
+		struct slot *sl = &code[i];
+		struct node *nd = new_node(s, sl->parent, it);
+		struct strbuf c = STRBUF_INIT;
+
+		nd->plan = xstrdup(sl->plan);
+		nd->plan_model = xstrdup(sl->from->model->spec);
+		nd->code_model = xstrdup(sl->model->spec);
+		nd->tokens_in = sl->tokens_in + sl->from->tokens_in;
+		nd->tokens_out = sl->tokens_out + sl->from->tokens_out;
+		search_artifact(s, nd->id, "plan-prompt.txt", sl->from->prompt);
+		search_artifact(s, nd->id, "plan.txt", sl->plan);
+		search_artifact(s, nd->id, "code-prompt.txt", sl->prompt);
+		search_artifact(s, nd->id, "response.txt", sl->answer);
+		if (sl->error) {
+			nd->status = "llm-error";
+			nd->reason = xstrdup(sl->error);
+			continue;
+		}
+		if (llm_model_is_builtin(sl->model))
+			strbuf_addstr(&c, sl->answer);
+		else if (prompt_extract_code(sl->answer, &c) < 0) {
+			nd->status = "no-code";
+			nd->reason = xstrdup("the answer holds no code block");
+			strbuf_release(&c);
+			continue;
+		}
+		nd->code = strbuf_detach(&c, NULL);
+		search_artifact(s, nd->id, "c", nd->code);
+		code_hash(nd->code, nd->hash);
+		for (j = 0; j + 1 < s->nr_nodes; j++)
+			if (s->nodes[j].code && !strcmp(s->nodes[j].hash, nd->hash)) {
+				nd->dup_of = (int)j;
+				nd->status = "duplicate";
+				nd->reason = xstrfmt("same code as node %zu", j);
+				break;
+			}
+	}
+}
+
+static void take_result(struct search *s, struct node *nd, struct target_result *r)
+{
+	nd->status = target_verdict_name(r->verdict);
+	free(nd->reason);
+	nd->reason = r->reason ? xstrdup(r->reason) : NULL;
+	free(nd->feedback);
+	nd->feedback = r->feedback ? xstrdup(r->feedback) : NULL;
+	nd->timed = r->verdict == TV_OK && r->timed;
+	if (nd->timed)
+		nd->timing = r->timing;
+	if (nd->id)
+		search_artifact(s, nd->id, "verdict.txt", r->reason);
+}
+
+/*
+ * Judge this iteration's new code together with the beam members it grew
+ * from, so that parent and child are measured in one session.
+ * Returns 0, or -1 when the original itself fails.
+ */
+static int judge_nodes(struct search *s, int it)
+{
+	size_t n = 0, i;
+	int *ids = xcalloc(s->nr_nodes + s->nr_beam + 1, sizeof(*ids));
+	struct strbuf *units;
+	const char **cands;
+	struct target_result *res;
+	int ret = 0;
+
+	for (i = 0; i < s->nr_beam; i++)
+		if (s->beam[i] != 0)
+			ids[n++] = s->beam[i];
+	for (i = 0; i < s->nr_nodes; i++)
+		if (s->nodes[i].iteration == it && s->nodes[i].code && s->nodes[i].dup_of < 0)
+			ids[n++] = (int)i;
+	units = xcalloc(n + 1, sizeof(*units));
+	cands = xcalloc(n + 1, sizeof(*cands));
+	res = xcalloc(n + 1, sizeof(*res));
+	for (i = 0; i < n; i++) {
+		size_t start;
+		strbuf_init(&units[i], 0);
+		node_unit(s, s->nodes[ids[i]].code, &units[i], &start);
+		cands[i] = units[i].buf;
+	}
+	search_progress(s, "judging");
+	if (n && s->target->evaluate(&s->kd->tk, cands, n, &s->cfg->judge, res) < 0) {
+		ret = error("the original kernel '%s' fails the judge: %s", s->kd->tk.name,
+			    res[0].reason ? res[0].reason : "unknown");
+	}
+	for (i = 0; i < n; i++) {
+		if (!ret) {
+			take_result(s, &s->nodes[ids[i]], &res[i]);
+			s->judged++;
+		}
+		target_result_release(&res[i]);
+		strbuf_release(&units[i]);
+	}
+	free(ids);
+	free(units);
+	free(cands);
+	free(res);
+	return ret;
+}
+
+static double speedup_of(const struct node *n)
+{
+	return n->id == 0 ? 1.0 : n->timed ? n->timing.speedup : 0.0;
+}
+
+/* May child c enter the beam, against its parent p? */
+static int accepted(struct search *s, const struct node *c, int it)
+{
+	const struct node *p = &s->nodes[c->parent];
+
+	if (!c->timed)
+		return 0;
+	if (s->cfg->accept == SEARCH_ACCEPT_AUTOCOMP && it < 2)
+		return c->timing.speedup >= 0.9 * speedup_of(p);
+	if (p->id == 0)
+		return c->timing.faster;
+	return p->timed && target_beats(&c->timing, &p->timing);
+}
+
+static int by_speedup(const void *a, const void *b, void *data)
+{
+	const struct search *s = data;
+	double x = speedup_of(&s->nodes[*(const int *)a]), y = speedup_of(&s->nodes[*(const int *)b]);
+	return x > y ? -1 : x < y;
+}
+
+static void select_beam(struct search *s, int it)
+{
+	int *pool = xcalloc(s->nr_beam + s->nr_nodes + 1, sizeof(*pool));
+	size_t n = 0, i, keep;
+
+	for (i = 0; i < s->nr_beam; i++)
+		if (s->beam[i] == 0 || s->nodes[s->beam[i]].timed)
+			pool[n++] = s->beam[i];
+	for (i = 0; i < s->nr_nodes; i++)
+		if (s->nodes[i].iteration == it && s->nodes[i].dup_of < 0 &&
+		    accepted(s, &s->nodes[i], it))
+			pool[n++] = (int)i;
+	qsort_r(pool, n, sizeof(*pool), by_speedup, s);
+	keep = n < (size_t)s->cfg->beam ? n : (size_t)s->cfg->beam;
+	if (!keep) { /* everything failed: grow from the original again */
+		pool[0] = 0;
+		keep = 1;
+	}
+	memcpy(s->beam, pool, keep * sizeof(*pool));
+	s->nr_beam = keep;
+	free(pool);
+}
+
+static int iterate(struct search *s, int it)
+{
+	struct slot *plans = NULL, *code = NULL;
+	size_t nr_plans, nr_code, i;
+	int ret;
+
+	nr_plans = make_plans(s, it, &plans);
+	nr_code = make_code(s, it, plans, nr_plans, &code);
+	add_nodes(s, it, code, nr_code);
+	ret = judge_nodes(s, it);
+	if (!ret)
+		select_beam(s, it);
+	for (i = 0; i < nr_code; i++)
+		slot_release(&code[i]);
+	for (i = 0; i < nr_plans; i++)
+		slot_release(&plans[i]);
+	free(code);
+	free(plans);
+	s->iterations_run = it + 1;
+	search_write_summary(s);
+	return ret;
+}
+
+/* ---- setup and the whole search ---- */
+
+static int parse_models(const struct strvec *specs, struct llm_model **ret, size_t *ret_nr)
+{
+	size_t i;
+
+	*ret = xcalloc(specs->nr + 1, sizeof(**ret));
+	*ret_nr = 0;
+	for (i = 0; i < specs->nr; i++)
+		if (llm_model_parse(&(*ret)[*ret_nr], specs->v[i]) == 0)
+			(*ret_nr)++;
+	return *ret_nr ? 0 : error("no usable model among %zu given", specs->nr);
+}
+
+static void isa_of(const char *fingerprint, struct strbuf *out)
+{
+	const char *p = strstr(fingerprint, "\nisa ");
+
+	if (p)
+		strbuf_add(out, p + 5, strcspn(p + 5, "\n"));
+}
+
+static int setup(struct search *s, const char *key)
+{
+	const struct search_config *c = s->cfg;
+	const struct kernel *k = detect_kernel(s->d, s->ki);
+	struct strbuf fp = STRBUF_INIT, flags = STRBUF_INIT;
+	struct prompt_var v[3];
+	const char *const *f;
+	struct node *root;
+	int ret = -1;
+
+	s->target = target_find(k->pragma.target);
+	s->progress_fd = -1;
+	s->rng = c->seed;
+	if (!s->rng && getrandom(&s->rng, sizeof(s->rng), 0) != sizeof(s->rng))
+		s->rng = (uint64_t)now_s() ^ (uint64_t)getpid();
+	if (!s->target || prompt_load(&s->ps, c->prompts_dir, s->target->prompts_dir) < 0)
+		goto out;
+	if (parse_models(&c->plan_models, &s->plan_m, &s->nr_plan_m) < 0 ||
+	    parse_models(&c->code_models, &s->code_m, &s->nr_code_m) < 0)
+		goto out;
+	s->target->fingerprint(&fp);
+	isa_of(fp.buf, &s->isa);
+	for (f = s->kd->tk.cflags; *f; f++)
+		strbuf_addf(&flags, "%s ", *f);
+	v[0] = (struct prompt_var){ "fingerprint", fp.buf };
+	v[1] = (struct prompt_var){ "compiler", c->compiler_id ? c->compiler_id : "" };
+	v[2] = (struct prompt_var){ "flags", flags.buf };
+	prompt_fill(&s->arch_text, s->ps.arch.buf, v, 3);
+	s->tuner.name = k->name;
+	s->tuner.params = k->params;
+	s->tuner.nr_params = k->nr_params;
+	s->tuner.pragma = &k->pragma;
+	s->tuner.isa = s->isa.buf;
+	s->tuner.compiler = c->compiler_id ? c->compiler_id : "";
+	s->tuner.flags = c->parse_flags;
+	s->tuner.path = detect_path(s->d);
+	strbuf_addf(&s->run_dir, "%s/%s-%s", c->runs_dir, k->name, key);
+	if (rm_rf(s->run_dir.buf) < 0 || mkdir_p(s->run_dir.buf, 0755) < 0)
+		goto out;
+	root = new_node(s, -1, -1);
+	root->status = "original";
+	root->code = xstrndup(detect_text(s->d)->buf + k->def.start, k->def.end - k->def.start);
+	code_hash(root->code, root->hash);
+	s->beam = xcalloc((size_t)c->beam + 1, sizeof(*s->beam));
+	s->nr_beam = 1;
+	ret = 0;
+out:
+	strbuf_release(&fp);
+	strbuf_release(&flags);
+	return ret;
+}
+
+/* The path from the original to node n, as models and plans. */
+static void fill_result(struct search *s, struct search_result *r)
+{
+	const struct node *best = &s->nodes[s->beam[0]], *n;
+	struct strvec plans = STRVEC_INIT;
+	size_t i;
+
+	r->found = best->id != 0 && best->timed && best->timing.faster;
+	r->metric = best->timed ? best->timing.metric : "time";
+	if (r->found) {
+		r->variant = xstrdup(best->code);
+		r->baseline_s = best->timing.base;
+		r->best_s = best->timing.cand;
+		r->speedup = best->timing.speedup;
+		for (n = best; n->plan; n = &s->nodes[n->parent]) {
+			strvec_push(&plans, n->plan);
+			if (strvec_find(&r->models, n->code_model) < 0)
+				strvec_push(&r->models, n->code_model);
+			if (strvec_find(&r->models, n->plan_model) < 0)
+				strvec_push(&r->models, n->plan_model);
+		}
+		for (i = plans.nr; i > 0; i--)
+			strvec_push(&r->plans, plans.v[i - 1]);
+	}
+	for (i = 0; i < s->kd->tk.nr_shapes; i++) {
+		struct strbuf sh = STRBUF_INIT;
+		size_t j;
+		for (j = 0; j < s->kd->tk.shapes[i].nr; j++)
+			strbuf_addf(&sh, "%s%s=%s", j ? "," : "", s->kd->tk.shapes[i].binds[j].name,
+				    s->kd->tk.shapes[i].binds[j].value);
+		strvec_push_nodup(&r->shapes, strbuf_detach(&sh, NULL));
+	}
+	r->calls = s->calls;
+	r->tokens_in = s->tokens_in;
+	r->tokens_out = s->tokens_out;
+	r->judged = s->judged;
+	r->iterations_run = s->iterations_run;
+	r->run_dir = xstrdup(s->run_dir.buf);
+	r->stop_reason = s->stop ? xstrdup(s->stop) : NULL;
+	strvec_clear(&plans);
+}
+
+static void teardown(struct search *s)
+{
+	size_t i;
+
+	search_progress_end(s);
+	for (i = 0; i < s->nr_nodes; i++)
+		node_release(&s->nodes[i]);
+	for (i = 0; i < s->nr_plan_m; i++)
+		llm_model_release(&s->plan_m[i]);
+	for (i = 0; i < s->nr_code_m; i++)
+		llm_model_release(&s->code_m[i]);
+	free(s->plan_m);
+	free(s->code_m);
+	free(s->nodes);
+	free(s->beam);
+	free(s->stop);
+	prompt_release(&s->ps);
+	strbuf_release(&s->isa);
+	strbuf_release(&s->arch_text);
+	strbuf_release(&s->run_dir);
+}
+
+int search_kernel(const struct search_config *cfg, const struct detect *d,
+		  size_t ki, const struct kdesc *kd, const char *key,
+		  struct search_result *ret)
+{
+	struct search s;
+	int it, r = -1;
+
+	memset(&s, 0, sizeof(s));
+	memset(ret, 0, sizeof(*ret));
+	strvec_init(&ret->models);
+	strvec_init(&ret->plans);
+	strvec_init(&ret->shapes);
+	s.cfg = cfg;
+	s.d = d;
+	s.ki = ki;
+	s.kd = kd;
+	s.start = now_s();
+	strbuf_init(&s.isa, 0);
+	strbuf_init(&s.arch_text, 0);
+	strbuf_init(&s.run_dir, 0);
+	if (setup(&s, key) < 0)
+		goto out;
+	for (it = 0; it < cfg->iterations && !budget_spent(&s); it++)
+		if (iterate(&s, it) < 0)
+			goto out;
+	fill_result(&s, ret);
+	log_msg("search '%s': %s after %d iterations, %ld judged, %ld calls, %ld+%ld tokens%s%s",
+		kd->tk.name, ret->found ? "winner" : "no winner", s.iterations_run, s.judged,
+		s.calls, s.tokens_in, s.tokens_out, s.stop ? "; " : "", s.stop ? s.stop : "");
+	r = 0;
+out:
+	teardown(&s);
+	return r;
+}

@@ -87,6 +87,26 @@ void prompt_fill(struct strbuf *out, const char *tmpl, const struct prompt_var *
 	}
 }
 
+int prompt_unknown(const char *tmpl, const char *const *names, struct strbuf *ret_name)
+{
+	const char *open, *close;
+
+	for (open = strstr(tmpl, "{{"); open && (close = strstr(open + 2, "}}"));
+	     open = strstr(close + 2, "{{")) {
+		const char *const *n;
+		size_t len = (size_t)(close - open - 2);
+		for (n = names; *n; n++)
+			if (strlen(*n) == len && !strncmp(open + 2, *n, len))
+				break;
+		if (!*n) {
+			strbuf_reset(ret_name);
+			strbuf_add(ret_name, open + 2, len);
+			return 1;
+		}
+	}
+	return 0;
+}
+
 /* The fenced block starting at the fence `f` ("```..."); -1 if unclosed or empty. */
 static int fenced_block(const char *f, struct strbuf *out)
 {

@@ -28,6 +28,12 @@ void prompt_fill(struct strbuf *out, const char *tmpl, const struct prompt_var *
 		 size_t n);
 
 /*
+ * Does `tmpl` name a placeholder not in `names` (NULL-terminated)?  Returns
+ * 1 with the first such name in ret_name, else 0.
+ */
+int prompt_unknown(const char *tmpl, const char *const *names, struct strbuf *ret_name);
+
+/*
  * The code a model answered with: the first ```c fenced block (or the first
  * fenced block when none is marked c).  Returns 0 and appends it to out, or
  * -1 when there is no non-empty block.

@@ -113,18 +113,6 @@ static int budget_spent(struct search *s)
 
 /* ---- prompts ---- */
 
-static void add_list(struct strbuf *sb, const char *head, const struct pragma_expr *e, size_t n)
-{
-	size_t i;
-
-	if (!n) {
-		strbuf_addstr(sb, "(none)");
-		return;
-	}
-	for (i = 0; i < n; i++)
-		strbuf_addf(sb, "%s%s", head, e[i].text);
-}
-
 /* What was tried from node `b`, and how the judge saw it. */
 static void describe_feedback(struct search *s, const struct node *b, struct strbuf *out)
 {
@@ -132,10 +120,10 @@ static void describe_feedback(struct search *s, const struct node *b, struct str
 	int any = 0;
 
 	if (b->timed)
-		strbuf_addf(out, "The current version is correct and runs at %.2fx the "
-			    "original's speed (%s: %.4g vs %.4g per call, noise %.1f%%).\n",
-			    b->timing.speedup, b->timing.metric, b->timing.cand,
-			    b->timing.base, 100 * b->timing.noise);
+		strbuf_addf(out, "ok, %.2fx faster than the original, noise %.0f%% "
+			    "(%s per call: %.4g, original %.4g)\n",
+			    b->timing.speedup, 100 * b->timing.noise, b->timing.metric,
+			    b->timing.cand, b->timing.base);
 	if (b->feedback && *b->feedback)
 		strbuf_addf(out, "Compiler remarks on the current version:\n%.3000s\n", b->feedback);
 	for (i = 0; i < s->nr_nodes; i++) {
@@ -152,22 +140,27 @@ static void describe_feedback(struct search *s, const struct node *b, struct str
 		strbuf_addch(out, '\n');
 	}
 	if (!out->len)
-		strbuf_addstr(out, "(none yet)");
+		strbuf_addstr(out, "none yet (this is the original)");
+	else
+		strbuf_trim(out);
 }
 
+/* The chain from the original to b: "0. original -> x1.00", then a line
+ * per step with the speedup the judge measured. */
 static void describe_history(struct search *s, const struct node *b, struct strbuf *out)
 {
-	struct strvec trail = STRVEC_INIT;
+	const struct node *chain[256];
 	const struct node *n;
-	size_t i;
+	size_t nr = 0, i;
 
-	for (n = b; n && n->plan; n = n->parent >= 0 ? &s->nodes[n->parent] : NULL)
-		strvec_push(&trail, n->plan);
-	if (!trail.nr)
-		strbuf_addstr(out, "(this is the original code)");
-	for (i = trail.nr; i > 0; i--)
-		strbuf_addf(out, "%zu. %s\n", trail.nr - i + 1, trail.v[i - 1]);
-	strvec_clear(&trail);
+	for (n = b; n && nr < ARRAY_SIZE(chain); n = n->parent >= 0 ? &s->nodes[n->parent] : NULL)
+		chain[nr++] = n;
+	strbuf_addstr(out, "0. original -> x1.00");
+	for (i = nr - 1; i-- > 0;) {
+		const struct node *c = chain[i];
+		strbuf_addf(out, "\n%zu. %.*s -> x%.2f", nr - 1 - i, (int)strcspn(c->plan, "\n"),
+			    c->plan, c->timed ? c->timing.speedup : 0.0);
+	}
 }
 
 /* The menu after dropout: each item kept with probability 1 - dropout,
@@ -177,10 +170,12 @@ static void dropout_menu(struct search *s, struct strbuf *out)
 	size_t i, kept = 0;
 
 	for (i = 0; i < s->ps.menu.nr; i++)
-		if (rng_unit(&s->rng) >= s->cfg->dropout)
-			strbuf_addf(out, "%zu. %s\n", ++kept, s->ps.menu.v[i]);
+		if (rng_unit(&s->rng) >= s->cfg->dropout) {
+			strbuf_addf(out, "%s- %s", kept ? "\n" : "", s->ps.menu.v[i]);
+			kept++;
+		}
 	if (!kept)
-		strbuf_addf(out, "1. %s\n", s->ps.menu.v[rng_next(&s->rng) % s->ps.menu.nr]);
+		strbuf_addf(out, "- %s", s->ps.menu.v[rng_next(&s->rng) % s->ps.menu.nr]);
 }
 
 static void kernel_vars(struct search *s, const struct node *b, struct prompt_var *v,
@@ -192,13 +187,16 @@ static void kernel_vars(struct search *s, const struct node *b, struct prompt_va
 
 	strbuf_addstr(clauses, canon);
 	free(canon);
-	add_list(assumes, "\n- ", k->pragma.assumes, k->pragma.nr_assumes);
+	for (i = 0; i < k->pragma.nr_assumes; i++)
+		strbuf_addf(assumes, "%s- %s", i ? "\n" : "", k->pragma.assumes[i].text);
+	if (!k->pragma.nr_assumes)
+		strbuf_addstr(assumes, "- none: every size the buffer extents allow must work");
 	for (i = 0; i < k->pragma.nr_hints; i++)
-		strbuf_addf(hints, "- %s\n", k->pragma.hints[i]);
+		strbuf_addf(hints, "%s- %s", i ? "\n" : "", k->pragma.hints[i]);
 	if (!k->pragma.nr_hints)
-		strbuf_addstr(hints, "(none)");
+		strbuf_addstr(hints, "- none");
 	v[0] = (struct prompt_var){ "arch", s->arch_text.buf };
-	v[1] = (struct prompt_var){ "rules", s->ps.rules.buf };
+	v[1] = (struct prompt_var){ "rules", s->rules_text.buf };
 	v[2] = (struct prompt_var){ "kernel_name", k->name };
 	v[3] = (struct prompt_var){ "code", b->code };
 	v[4] = (struct prompt_var){ "clauses", clauses->buf };
@@ -231,23 +229,16 @@ static void plan_prompt(struct search *s, const struct node *b, struct strbuf *o
 static void code_prompt(struct search *s, const struct node *b, const char *plan,
 			struct strbuf *out)
 {
-	struct strbuf clauses = STRBUF_INIT, assumes = STRBUF_INIT, hints = STRBUF_INIT,
-		      sig = STRBUF_INIT;
-	const struct kernel *k = detect_kernel(s->d, s->ki);
-	const struct strbuf *text = detect_text(s->d);
+	struct strbuf clauses = STRBUF_INIT, assumes = STRBUF_INIT, hints = STRBUF_INIT;
 	struct prompt_var v[9];
 
 	kernel_vars(s, b, v, &clauses, &assumes, &hints);
-	strbuf_add(&sig, text->buf + k->def.start, k->body.start > k->def.start
-		   ? k->body.start - k->def.start : 0);
-	strbuf_trim(&sig);
 	v[7] = (struct prompt_var){ "plan", plan };
-	v[8] = (struct prompt_var){ "signature", sig.buf };
+	v[8] = (struct prompt_var){ "signature", s->signature.buf };
 	prompt_fill(out, s->ps.implement.buf, v, 9);
 	strbuf_release(&clauses);
 	strbuf_release(&assumes);
 	strbuf_release(&hints);
-	strbuf_release(&sig);
 }
 
 
@@ -443,6 +434,24 @@ static size_t make_code(struct search *s, int it, struct slot *plans, size_t nr_
 	return m;
 }
 
+/* A plan request that failed still leaves a node: its prompt and why. */
+static void add_failed_plans(struct search *s, int it, struct slot *plans, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		struct node *nd;
+		if (plans[i].plan || !plans[i].prompt)
+			continue;
+		nd = new_node(s, plans[i].parent, it);
+		nd->plan = xstrdup("(no plan)");
+		nd->plan_model = xstrdup(plans[i].model->spec);
+		nd->status = "llm-error";
+		nd->reason = xstrdup(plans[i].error ? plans[i].error : "no plan");
+		search_artifact(s, nd->id, "plan-prompt.txt", plans[i].prompt);
+	}
+}
+
 /* Turn code slots into nodes; identical code is judged once. */
 static void add_nodes(struct search *s, int it, struct slot *code, size_t n)
 {
@@ -608,6 +617,7 @@ static int iterate(struct search *s, int it)
 
 	nr_plans = make_plans(s, it, &plans);
 	nr_code = make_code(s, it, plans, nr_plans, &code);
+	add_failed_plans(s, it, plans, nr_plans);
 	add_nodes(s, it, code, nr_code);
 	ret = judge_nodes(s, it);
 	if (!ret)
@@ -637,6 +647,19 @@ static int parse_models(const struct strvec *specs, struct llm_model **ret, size
 	return *ret_nr ? 0 : error("no usable model among %zu given", specs->nr);
 }
 
+static void allow_words(unsigned allow, struct strbuf *out)
+{
+	static const char *const words[] = { "fast_math", "optimize", "syscall",
+					     "nondeterministic" };
+	size_t i;
+
+	for (i = 0; i < ARRAY_SIZE(words); i++)
+		if (allow & (1u << i))
+			strbuf_addf(out, "%s%s", out->len ? ", " : "", words[i]);
+	if (!out->len)
+		strbuf_addstr(out, "none");
+}
+
 static void isa_of(const char *fingerprint, struct strbuf *out)
 {
 	const char *p = strstr(fingerprint, "\nisa ");
@@ -645,11 +668,37 @@ static void isa_of(const char *fingerprint, struct strbuf *out)
 		strbuf_add(out, p + 5, strcspn(p + 5, "\n"));
 }
 
+/* A template naming a placeholder it does not get is an error: a model
+ * must never see "{{name}}". */
+static int check_templates(struct search *s)
+{
+	static const char *const arch[] = { "fingerprint", "compiler", "flags", NULL };
+	static const char *const rules[] = { "kernel_name", "signature", "allow", NULL };
+	static const char *const plan[] = { "arch", "menu", "rules", "kernel_name", "code",
+		"clauses", "assumes", "hints", "feedback", "history", NULL };
+	static const char *const impl[] = { "arch", "rules", "kernel_name", "signature",
+		"code", "plan", "clauses", "assumes", "hints", NULL };
+	const struct { const char *file; const struct strbuf *t; const char *const *names; } all[] = {
+		{ "arch.md", &s->ps.arch, arch }, { "rules.md", &s->ps.rules, rules },
+		{ "plan.md", &s->ps.plan, plan }, { "implement.md", &s->ps.implement, impl },
+	};
+	struct strbuf bad = STRBUF_INIT;
+	size_t i;
+	int ret = 0;
+
+	for (i = 0; i < ARRAY_SIZE(all) && !ret; i++)
+		if (prompt_unknown(all[i].t->buf, all[i].names, &bad))
+			ret = error("prompt template '%s' names unknown placeholder '{{%s}}'",
+				    all[i].file, bad.buf);
+	strbuf_release(&bad);
+	return ret;
+}
+
 static int setup(struct search *s, const char *key)
 {
 	const struct search_config *c = s->cfg;
 	const struct kernel *k = detect_kernel(s->d, s->ki);
-	struct strbuf fp = STRBUF_INIT, flags = STRBUF_INIT;
+	struct strbuf fp = STRBUF_INIT, flags = STRBUF_INIT, allow = STRBUF_INIT;
 	struct prompt_var v[3];
 	const char *const *f;
 	struct node *root;
@@ -660,7 +709,8 @@ static int setup(struct search *s, const char *key)
 	s->rng = c->seed;
 	if (!s->rng && getrandom(&s->rng, sizeof(s->rng), 0) != sizeof(s->rng))
 		s->rng = (uint64_t)now_s() ^ (uint64_t)getpid();
-	if (!s->target || prompt_load(&s->ps, c->prompts_dir, s->target->prompts_dir) < 0)
+	if (!s->target || prompt_load(&s->ps, c->prompts_dir, s->target->prompts_dir) < 0 ||
+	    check_templates(s) < 0)
 		goto out;
 	if (parse_models(&c->plan_models, &s->plan_m, &s->nr_plan_m) < 0 ||
 	    parse_models(&c->code_models, &s->code_m, &s->nr_code_m) < 0)
@@ -668,11 +718,22 @@ static int setup(struct search *s, const char *key)
 	s->target->fingerprint(&fp);
 	isa_of(fp.buf, &s->isa);
 	for (f = s->kd->tk.cflags; *f; f++)
-		strbuf_addf(&flags, "%s ", *f);
+		strbuf_addf(&flags, "%s%s", flags.len ? " " : "", *f);
+	if (!flags.len)
+		strbuf_addstr(&flags, "(none)");
 	v[0] = (struct prompt_var){ "fingerprint", fp.buf };
-	v[1] = (struct prompt_var){ "compiler", c->compiler_id ? c->compiler_id : "" };
+	v[1] = (struct prompt_var){ "compiler", c->compiler_id && *c->compiler_id
+				    ? c->compiler_id : s->kd->tk.cc };
 	v[2] = (struct prompt_var){ "flags", flags.buf };
 	prompt_fill(&s->arch_text, s->ps.arch.buf, v, 3);
+	strbuf_add(&s->signature, detect_text(s->d)->buf + k->def.start,
+		   k->body.start > k->def.start ? k->body.start - k->def.start : 0);
+	strbuf_trim(&s->signature);
+	allow_words(k->pragma.allow, &allow);
+	v[0] = (struct prompt_var){ "kernel_name", k->name };
+	v[1] = (struct prompt_var){ "signature", s->signature.buf };
+	v[2] = (struct prompt_var){ "allow", allow.buf };
+	prompt_fill(&s->rules_text, s->ps.rules.buf, v, 3);
 	s->tuner.name = k->name;
 	s->tuner.params = k->params;
 	s->tuner.nr_params = k->nr_params;
@@ -694,6 +755,7 @@ static int setup(struct search *s, const char *key)
 out:
 	strbuf_release(&fp);
 	strbuf_release(&flags);
+	strbuf_release(&allow);
 	return ret;
 }
 
@@ -758,6 +820,8 @@ static void teardown(struct search *s)
 	prompt_release(&s->ps);
 	strbuf_release(&s->isa);
 	strbuf_release(&s->arch_text);
+	strbuf_release(&s->rules_text);
+	strbuf_release(&s->signature);
 	strbuf_release(&s->run_dir);
 }
 
@@ -780,6 +844,8 @@ int search_kernel(const struct search_config *cfg, const struct detect *d,
 	s.start = now_s();
 	strbuf_init(&s.isa, 0);
 	strbuf_init(&s.arch_text, 0);
+	strbuf_init(&s.rules_text, 0);
+	strbuf_init(&s.signature, 0);
 	strbuf_init(&s.run_dir, 0);
 	if (setup(&s, key) < 0)
 		goto out;

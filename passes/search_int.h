@@ -32,7 +32,7 @@ struct search {
 	struct llm_model *plan_m, *code_m;
 	size_t nr_plan_m, nr_code_m;
 	struct tuner_kernel tuner;
-	struct strbuf isa, arch_text;
+	struct strbuf isa, arch_text, rules_text, signature;
 	struct node *nodes;
 	size_t nr_nodes, alloc_nodes;
 	int *beam;

@@ -121,24 +121,46 @@ static int kernel_key(struct optimizer *o, const struct detect *d, size_t ki,
 	return ret;
 }
 
-/* The lock making one process search a key while the others wait. */
-static int lock_key(const char *key)
+/*
+ * The lock making one process search a key while the others wait.  Sets
+ * *ret_waited when another process held it (then its result is probably in
+ * the cache now).
+ */
+static int lock_key(const char *key, int *ret_waited)
 {
 	char *dir = xstrfmt("%s/locks", config_get("dir"));
 	char *path = xstrfmt("%s/%s.lock", dir, key);
 	int fd = -1;
 
+	*ret_waited = 0;
 	if (mkdir_p(dir, 0755) == 0)
 		fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0644);
-	if (fd >= 0 && flock(fd, LOCK_EX) < 0) {
-		close(fd);
-		fd = -1;
+	if (fd >= 0 && flock(fd, LOCK_EX | LOCK_NB) < 0) {
+		*ret_waited = 1;
+		log_msg("waiting for another process searching %s", key);
+		if (flock(fd, LOCK_EX) < 0) {
+			close(fd);
+			fd = -1;
+		}
 	}
 	if (fd < 0)
 		error("cannot lock '%s': %s", path, strerror(errno));
 	free(dir);
 	free(path);
 	return fd;
+}
+
+/* The pragma's budget(...) clause wins over the configuration. */
+static void budget_override(struct search_config *c, const struct pragma *p)
+{
+	if (p->budget_iterations)
+		c->iterations = (int)p->budget_iterations;
+	if (p->budget_beam)
+		c->beam = (int)p->budget_beam;
+	if (p->budget_plans)
+		c->plans = (int)p->budget_plans;
+	if (p->budget_samples)
+		c->samples = (int)p->budget_samples;
 }
 
 static void search_config_fill(struct optimizer *o, struct search_config *c)
@@ -182,6 +204,7 @@ static void search_config_fill(struct optimizer *o, struct search_config *c)
 	c->progress = !config_get_bool("quiet") && isatty(2);
 	c->compiler_id = o->compiler_id.buf;
 	c->parse_flags = &o->ca->parse_flags;
+	budget_override(c, &detect_kernel(o->d, o->ki)->pragma);
 }
 
 /* Store the search's outcome; no winner stores the original, so that the
@@ -219,6 +242,20 @@ static void store_result(struct optimizer *o, const char *key, const struct kern
 	cache_entry_release(&e);
 }
 
+/* Whether the search uses no network model (builtin::tuner only). */
+static int only_builtin(const struct search_config *c)
+{
+	size_t i;
+
+	for (i = 0; i < c->plan_models.nr; i++)
+		if (!starts_with(c->plan_models.v[i], "builtin::"))
+			return 0;
+	for (i = 0; i < c->code_models.nr; i++)
+		if (!starts_with(c->code_models.v[i], "builtin::"))
+			return 0;
+	return 1;
+}
+
 /* Search the current kernel (its key's lock held); the variant, or NULL. */
 static char *search_and_store(struct optimizer *o, const char *key, const char *fp)
 {
@@ -248,7 +285,15 @@ static char *search_and_store(struct optimizer *o, const char *key, const char *
 			cache_count(o->cache, "winners", 1);
 			ret = xstrdup(r.variant);
 		}
-		store_result(o, key, k, fp, &r);
+		/* "no winner" is stored only when it means something: a search
+		 * whose every LLM request failed (server down, key refused)
+		 * judged nothing, and storing it would keep the kernel from
+		 * being searched again once the server is back */
+		if (r.found || r.judged > 0 || only_builtin(&sc))
+			store_result(o, key, k, fp, &r);
+		else
+			log_msg("search of '%s' judged no candidate (%s); not stored", k->name,
+				r.stop_reason ? r.stop_reason : "no code came back");
 		search_result_release(&r);
 	}
 	search_config_release(&sc);
@@ -262,8 +307,16 @@ static char *search_and_store(struct optimizer *o, const char *key, const char *
 /* An entry's variant, or NULL when it records that the original is best. */
 static char *entry_variant(struct cache_entry *e)
 {
-	if (e->extra_json && strstr(e->extra_json, "\"winner\": false"))
-		return NULL;
+	const char *w = e->extra_json ? strstr(e->extra_json, "\"winner\"") : NULL;
+
+	/* the store re-serializes "extra" without spaces ("winner":false),
+	 * so the spacing is not part of the test */
+	if (w) {
+		w += strlen("\"winner\"");
+		w += strspn(w, " \t\n");
+		if (*w == ':' && starts_with(w + 1 + strspn(w + 1, " \t\n"), "false"))
+			return NULL;
+	}
 	return strbuf_detach(&e->source, NULL);
 }
 
@@ -274,7 +327,7 @@ char *optimizer_variant(struct optimizer *o, const struct detect *d, size_t ki,
 	struct strbuf fp = STRBUF_INIT;
 	struct cache_entry e;
 	char key[33], *ret = NULL;
-	int fd;
+	int fd, waited;
 
 	if (!o->cache || kernel_key(o, d, ki, output, &fp, key) < 0)
 		goto out_fp;
@@ -290,9 +343,13 @@ char *optimizer_variant(struct optimizer *o, const struct detect *d, size_t ki,
 	log_msg("kernel '%s': cache miss %s", k->name, key);
 	if (!o->search)
 		goto out;
-	fd = lock_key(key);
-	/* another process may have searched it while we waited */
-	if (cache_get(o->cache, key, &e) != CACHE_MISS) {
+	fd = lock_key(key, &waited);
+	/*
+	 * After waiting, the other process's result is in the cache.  Without
+	 * waiting, a search could only have ended in the instant between the
+	 * lookup and the lock: at worst the kernel is searched twice.
+	 */
+	if (waited && cache_get(o->cache, key, &e) != CACHE_MISS) {
 		log_msg("kernel '%s': found after waiting for its search", k->name);
 		ret = entry_variant(&e);
 	} else {

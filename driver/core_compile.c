@@ -54,6 +54,15 @@ static _Noreturn void exec_args(const char *cc, const char *const *args,
 	exit(127);
 }
 
+/* The one line a build shows when accc's machinery failed somewhere. */
+static void show_warning(void)
+{
+	const char *w = log_first_warning();
+
+	if (w)
+		fprintf(stderr, "accc: warning: %.300s\n", w);
+}
+
 /*
  * accc's machinery failed: compile the original unit (the pragma, which the
  * compiler does not know, made silent).  Strict mode fails instead.
@@ -66,6 +75,7 @@ static _Noreturn void fall_back(const char *cc, const char *const *args,
 		exit(1);
 	}
 	warning("%s; compiling the original unit", why);
+	show_warning();
 	exec_args(cc, args, "-Wno-unknown-pragmas");
 }
 
@@ -358,6 +368,7 @@ int core_compile(const char *cc, const char *const *args)
 	detect_free(d);
 	if (status < 0)
 		fall_back(cc, args, "cannot compile the rewritten unit");
+	show_warning();
 	strbuf_release(&job.tmpdir);
 	strbuf_release(&job.tmpsrc);
 	strvec_clear(&job.repl_texts);

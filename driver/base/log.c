@@ -88,13 +88,26 @@ int error(const char *fmt, ...)
 	return -1;
 }
 
+static struct strbuf first_warning = STRBUF_INIT;
+
 void warning(const char *fmt, ...)
 {
 	va_list ap;
 
 	va_start(ap, fmt);
+	if (!first_warning.len) {
+		va_list cp;
+		va_copy(cp, ap);
+		strbuf_vaddf(&first_warning, fmt, cp);
+		va_end(cp);
+	}
 	report("warning: ", fmt, ap);
 	va_end(ap);
+}
+
+const char *log_first_warning(void)
+{
+	return first_warning.len ? first_warning.buf : NULL;
 }
 
 void bug_at(const char *file, int line, const char *fmt, ...)

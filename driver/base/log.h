@@ -17,6 +17,9 @@ void log_msg(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /* Logs "error: ..." and returns -1, for `return error("...")`. */
 int error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void warning(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* The first warning of this process, or NULL (the compile path shows it
+ * as its one line on stderr). */
+const char *log_first_warning(void);
 /* A broken invariant inside accc: message on stderr, then abort(). */
 #define BUG(...) bug_at(__FILE__, __LINE__, __VA_ARGS__)
 _Noreturn void bug_at(const char *file, int line, const char *fmt, ...)

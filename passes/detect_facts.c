@@ -106,6 +106,14 @@ static int type_is_array(CXType t)
 	       t.kind == CXType_IncompleteArray || t.kind == CXType_VariableArray;
 }
 
+/* Whether the variable named is an array (its address is its elements'). */
+static int is_array_var(CXCursor c)
+{
+	CXType t = clang_getCanonicalType(clang_getCursorType(strip(c)));
+	return t.kind == CXType_ConstantArray || t.kind == CXType_IncompleteArray ||
+	       t.kind == CXType_VariableArray;
+}
+
 /* Split an ArraySubscriptExpr into its base and index (either order). */
 static int subscript_parts(CXCursor c, CXCursor *ret_base, CXCursor *ret_index)
 {
@@ -543,10 +551,12 @@ static void operator_node(CXCursor c, struct fwalk *w)
 			lvalue(k.c[0], w, 1);
 			return;
 		}
-		if (op == CXUnaryOperator_AddrOf) {
+		if (op == CXUnaryOperator_AddrOf &&
+		    clang_getCursorKind(strip(k.c[0])) == CXCursor_DeclRefExpr &&
+		    !is_array_var(k.c[0])) {
+			/* &x lets x change behind the names; &a[i] and &array do not */
 			w->f->flags |= KF_ADDR;
-			if (clang_getCursorKind(strip(k.c[0])) == CXCursor_DeclRefExpr)
-				add_write(w, k.c[0]);
+			add_write(w, k.c[0]);
 		}
 		if (op == CXUnaryOperator_Deref)
 			w->f->flags |= KF_DEREF;

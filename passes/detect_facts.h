@@ -77,7 +77,7 @@ struct kaccess {
 	int load, store;        /* read; written (assignment lhs, ++, --) */
 };
 
-/* A scalar variable written (assigned, incremented, address taken). */
+/* A scalar variable written (assigned, incremented, or its address taken). */
 struct kvar {
 	char *name;
 	char *type;             /* canonical type spelling */
@@ -90,7 +90,7 @@ enum kfact_flags {
 	KF_GOTO = 1 << 2,       /* goto, a label, computed goto */
 	KF_RETURN = 1 << 3,
 	KF_DEREF = 1 << 4,      /* unary *, ->, or . : memory the accesses do not name */
-	KF_ADDR = 1 << 5,       /* & taken of something */
+	KF_ADDR = 1 << 5,       /* &x of a scalar variable x (it is counted as written) */
 	KF_OPAQUE = 1 << 6,     /* asm, statement expressions, volatile, other unknowns */
 	KF_UNKNOWN_ACCESS = 1 << 7, /* v[i] whose v is not a plain variable */
 };

@@ -293,6 +293,11 @@ static void send_slots(struct search *s, struct slot **slots, size_t n,
 	for (i = 0; i < n; i++) {
 		if (!slots[i]->prompt)
 			continue;
+		/* never start more requests than the call budget has left */
+		if (s->cfg->max_calls && s->calls + (long)m >= s->cfg->max_calls) {
+			slots[i]->error = xstrdup("not sent: the call budget is spent");
+			continue;
+		}
 		req[m].model = slots[i]->model;
 		req[m].system = "You are an expert in optimizing C code for performance.";
 		req[m].prompt = slots[i]->prompt;
@@ -324,7 +329,7 @@ static void send_slots(struct search *s, struct slot **slots, size_t n,
 	free(map);
 }
 
-/* Plans from the tuner for parent p: pick the p-th after a seeded offset. */
+/* The tuner's slot_index-th plan for parent p (it lists them best first). */
 static char *tuner_plan(struct search *s, const struct node *p, int slot_index)
 {
 	struct strbuf unit = STRBUF_INIT;
@@ -335,7 +340,7 @@ static char *tuner_plan(struct search *s, const struct node *p, int slot_index)
 	if (node_unit(s, p->code, &unit, &start) == 0 &&
 	    tuner_plans(&s->tuner, unit.buf, start, strlen(p->code), &plans) > 0 &&
 	    (size_t)slot_index < plans.nr)
-		ret = xstrdup(plans.v[((size_t)slot_index + s->rng % plans.nr) % plans.nr]);
+		ret = xstrdup(plans.v[slot_index]); /* the tuner lists its best first */
 	strbuf_release(&unit);
 	strvec_clear(&plans);
 	return ret;
@@ -434,22 +439,47 @@ static size_t make_code(struct search *s, int it, struct slot *plans, size_t nr_
 	return m;
 }
 
-/* A plan request that failed still leaves a node: its prompt and why. */
-static void add_failed_plans(struct search *s, int it, struct slot *plans, size_t n)
+/* A plan request that failed still leaves a node: its prompt and why.
+ * So does a plan that was answered when the search stopped before its code
+ * step (`coded` is 0): status "stopped", so that what was paid for shows. */
+static void add_failed_plans(struct search *s, int it, struct slot *plans, size_t n,
+			     int coded)
 {
 	size_t i;
 
 	for (i = 0; i < n; i++) {
 		struct node *nd;
-		if (plans[i].plan || !plans[i].prompt)
+		if ((plans[i].plan && coded) || (!plans[i].plan && !plans[i].prompt))
 			continue;
 		nd = new_node(s, plans[i].parent, it);
-		nd->plan = xstrdup("(no plan)");
+		nd->plan = xstrdup(plans[i].plan ? plans[i].plan : "(no plan)");
 		nd->plan_model = xstrdup(plans[i].model->spec);
-		nd->status = "llm-error";
-		nd->reason = xstrdup(plans[i].error ? plans[i].error : "no plan");
+		nd->status = plans[i].plan ? "stopped" : "llm-error";
+		nd->reason = xstrdup(plans[i].plan ? s->stop : plans[i].error ? plans[i].error
+										: "no plan");
 		search_artifact(s, nd->id, "plan-prompt.txt", plans[i].prompt);
+		search_artifact(s, nd->id, "plan.txt", plans[i].plan);
 	}
+}
+
+/*
+ * A step whose requests all failed (server down, every answer refused) ends
+ * the search: the next step would only fail again, each request after its
+ * full series of retries.
+ */
+static void check_step(struct search *s, struct slot *slots, size_t n, const char *what)
+{
+	const char *first = NULL;
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		if (slots[i].answer || (slots[i].plan && !slots[i].from))
+			return; /* something came back (or the tuner planned) */
+		if (slots[i].prompt && slots[i].error && !first)
+			first = slots[i].error; /* a request that was sent, or due */
+	}
+	if (first && !s->stop)
+		s->stop = xstrfmt("every %s request failed (%s)", what, first);
 }
 
 /* Turn code slots into nodes; identical code is judged once. */
@@ -612,12 +642,18 @@ static void select_beam(struct search *s, int it)
 static int iterate(struct search *s, int it)
 {
 	struct slot *plans = NULL, *code = NULL;
-	size_t nr_plans, nr_code, i;
-	int ret;
+	size_t nr_plans, nr_code = 0, i;
+	int ret, coded;
 
 	nr_plans = make_plans(s, it, &plans);
-	nr_code = make_code(s, it, plans, nr_plans, &code);
-	add_failed_plans(s, it, plans, nr_plans);
+	check_step(s, plans, nr_plans, "plan");
+	/* budgets are checked between steps, not only between iterations */
+	coded = !budget_spent(s);
+	if (coded) {
+		nr_code = make_code(s, it, plans, nr_plans, &code);
+		check_step(s, code, nr_code, "code");
+	}
+	add_failed_plans(s, it, plans, nr_plans, coded);
 	add_nodes(s, it, code, nr_code);
 	ret = judge_nodes(s, it);
 	if (!ret)
@@ -694,6 +730,32 @@ static int check_templates(struct search *s)
 	return ret;
 }
 
+/*
+ * Sizes from the configuration are checked before anything is allocated
+ * from them: a negative or absurd value (a typo in ACCC_PLANS) must fail
+ * this search, which the caller turns into "use the original kernel",
+ * never a crash or an out-of-memory death in the middle of a build.
+ */
+static int check_sizes(const struct search_config *c)
+{
+	const struct { const char *name; int value, min; } sz[] = {
+		{ "iterations", c->iterations, 0 }, { "beam", c->beam, 1 },
+		{ "plans", c->plans, 1 }, { "samples", c->samples, 1 },
+	};
+	size_t i;
+
+	for (i = 0; i < ARRAY_SIZE(sz); i++)
+		if (sz[i].value < sz[i].min || sz[i].value > 1024)
+			return error("search %s must be between %d and 1024, not %d",
+				     sz[i].name, sz[i].min, sz[i].value);
+	if ((long)c->beam * c->plans * c->samples > 65536)
+		return error("search beam x plans x samples is %ld, more than 65536 requests a step",
+			     (long)c->beam * c->plans * c->samples);
+	if (!(c->dropout >= 0 && c->dropout <= 1))
+		return error("search dropout must be between 0 and 1, not %g", c->dropout);
+	return 0;
+}
+
 static int setup(struct search *s, const char *key)
 {
 	const struct search_config *c = s->cfg;
@@ -704,8 +766,10 @@ static int setup(struct search *s, const char *key)
 	struct node *root;
 	int ret = -1;
 
-	s->target = target_find(k->pragma.target);
 	s->progress_fd = -1;
+	if (check_sizes(c) < 0)
+		return -1;
+	s->target = target_find(k->pragma.target);
 	s->rng = c->seed;
 	if (!s->rng && getrandom(&s->rng, sizeof(s->rng), 0) != sizeof(s->rng))
 		s->rng = (uint64_t)now_s() ^ (uint64_t)getpid();
@@ -852,6 +916,9 @@ int search_kernel(const struct search_config *cfg, const struct detect *d,
 	for (it = 0; it < cfg->iterations && !budget_spent(&s); it++)
 		if (iterate(&s, it) < 0)
 			goto out;
+	/* a budget spent after the last step shows only now: record why */
+	if (s.stop)
+		search_write_summary(&s);
 	fill_result(&s, ret);
 	log_msg("search '%s': %s after %d iterations, %ld judged, %ld calls, %ld+%ld tokens%s%s",
 		kd->tk.name, ret->found ? "winner" : "no winner", s.iterations_run, s.judged,

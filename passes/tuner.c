@@ -381,6 +381,10 @@ static void assume_plans(struct tctx *c, struct tplans *l)
 	    memmem(c->text->buf + c->body.start, c->body.end - c->body.start,
 		   "/* assume */", 12))
 		return;
+	assume_text(c, &list, "");
+	if (!list.len)
+		return;
+	strbuf_reset(&list);
 	for (i = 0; i < c->k->pragma->nr_assumes; i++)
 		strbuf_addf(&list, "%s%s", i ? "; " : "", c->k->pragma->assumes[i].text);
 	tplans_add(l, apply_assume, 0, 0, 0, NULL,

@@ -14,19 +14,22 @@
  *   - sink a loop below a reduction nest, accumulating into the output
  *     (`for j { s = 0; for p s += e; c[j] = s; }` ->
  *      `for j c[j] = 0; for p for j c[j] += e;`, the same sums in the
- *      same order, so bit-identical);
+ *      same order, so bit-identical), alone or together with vectorizing
+ *      the sunk loop in its new place (a sink alone is often slower: the
+ *      bundle is what pays, and a search keeps only steps that pay);
+ *   - tile, or interchange, a perfect 2-deep nest without dependences;
  *   - vectorize an innermost loop: strip-mine it into blocks of W with a
  *     fully unrolled inner block (what gcc -O2's very cheap vectorizer
  *     accepts), plus restrict on the buffer parameters;
  *   - reassociate a floating-point or unsigned reduction into W partial
  *     sums (changes rounding);
- *   - a target attribute for this machine's ISA (avx2 or avx512 level;
+ *   - a target attribute for this machine's ISA (avx512 or avx2 level;
  *     lets the compiler contract into FMA: changes rounding);
  *   - restrict on the pointer parameters the clauses name;
- *   - tile, or interchange, a perfect 2-deep nest without dependences;
  *   - an unroll pragma or an ivdep pragma on an innermost loop;
  *   - the assume clauses stated to the compiler at entry.
- * Plans are listed in that order, which is also a rough order of value.
+ * Plans are listed in that order, kernel by kernel the same for the same
+ * text.  The remainder loop a strip-mining leaves gets no plans.
  */
 #include "pragma.h"
 #include "strbuf.h"

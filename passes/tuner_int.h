@@ -80,6 +80,19 @@ void tctx_loop_name(const struct tctx *c, size_t i, struct strbuf *sb);
 int tctx_text_is(const struct tctx *c, struct range r, const char *s);
 
 /* ---- tuner_loops.c: one loop at a time ---- */
+/* How to strip-mine a loop: block size, and for a reduction its variable,
+ * type, operator and the right-hand side of `var op= rhs`. */
+struct strip {
+	long w;
+	const char *red;        /* NULL: not a reduction */
+	const char *red_type;
+	const char *red_op;     /* "+=" or "-=" */
+	struct range red_rhs;
+};
+/* Append the strip-mined form of loop header f with body text `body` (a
+ * statement), starting with '{' and indented from `ind`. */
+void tuner_strip_text(struct tctx *c, const struct kfor *f, const char *body,
+		      const char *ind, const struct strip *s, struct strbuf *sb);
 /* Loop i is `for (T v = lo; v < hi; v++)`, declared v, its bound and
  * variable invariant in its body, no jump out of it. */
 int tloop_canonical(struct tctx *c, size_t i);

@@ -17,6 +17,15 @@
  * vector length: the fully unrolled block becomes straight-line code for
  * its SLP vectorizer.  `hi - blk` is computed in long long for types up to
  * 32 bits and guarded by blk < hi otherwise, so it cannot overflow.
+ *
+ * A reduction `s += e` is strip-mined the same way into W partial sums
+ * s_part[v - blk], added pairwise into s after the blocks, before the
+ * remainder: the regrouping changes rounding, so it is offered only for
+ * floating-point and unsigned types (signed sums could overflow where the
+ * original did not).
+ *
+ * ivdep (ivdep_legal) and the unroll pragma are placed on the line before
+ * the loop, wrapping it in braces when it is the body of another statement.
  */
 #include "tuner_int.h"
 #include "xalloc.h"
@@ -132,14 +141,6 @@ static void insert_pragma(const struct tctx *c, size_t i, const char *pragma,
 
 /* ---- strip-mining ---- */
 
-struct strip {
-	long w;
-	const char *red;        /* reduction variable, or NULL */
-	const char *red_type;
-	const char *red_op;     /* "+=" or "-=" */
-	struct range red_rhs;
-};
-
 static void sum_tree(struct strbuf *sb, const char *part, long lo, long hi)
 {
 	long mid = (lo + hi) / 2;
@@ -164,58 +165,64 @@ static void block_cond(const struct kfor *f, const char *hi, const char *blk, lo
 		strbuf_addf(sb, "%s < (%s) && (%s) - %s >= %ld", blk, hi, hi, blk, w);
 }
 
-static void strip_mine(struct tctx *c, size_t i, const struct strip *s, struct tedits *e)
+void tuner_strip_text(struct tctx *c, const struct kfor *f, const char *body,
+		      const char *ind, const struct strip *s, struct strbuf *sb)
 {
-	const struct kfor *f = &c->fors[i];
-	char *ind = tctx_indent(c, c->loops[i].stmt.start);
 	char *blk_base = xstrfmt("%s_blk", f->var), *blk = tctx_fresh(c, blk_base);
 	char *lo = tctx_text(c, f->lo), *hi = tctx_text(c, f->hi);
-	char *body = tctx_text(c, c->loops[i].body), *part = NULL;
-	struct strbuf sb = STRBUF_INIT, pragma = STRBUF_INIT;
-
-	char *pind = xstrfmt("%s\t\t", ind);
+	char *pind = xstrfmt("%s\t\t", ind), *part = NULL;
+	struct strbuf pragma = STRBUF_INIT;
 
 	tuner_unroll_pragma(c, pind, c->clang ? 0 : s->w, &pragma);
-	free(pind);
-	strbuf_addf(&sb, "{\n%s\t%s %s = %s;\n", ind, f->type, blk, lo);
+	strbuf_addf(sb, "{\n%s\t%s %s = %s;\n", ind, f->type, blk, lo);
 	if (s->red) {
 		char *base = xstrfmt("%s_part", s->red);
 		part = tctx_fresh(c, base);
 		free(base);
-		strbuf_addf(&sb, "%s\t%s %s[%ld] = { 0 };\n", ind, s->red_type, part, s->w);
+		strbuf_addf(sb, "%s\t%s %s[%ld] = { 0 };\n", ind, s->red_type, part, s->w);
 	}
-	strbuf_addf(&sb, "%s\tfor (; ", ind);
-	block_cond(f, hi, blk, s->w, &sb);
-	strbuf_addf(&sb, "; %s += %ld) {\n%s", blk, s->w, pragma.buf);
-	strbuf_addf(&sb, "%s\t\tfor (%s %s = %s; %s < %s + %ld; %s++)\n%s\t\t\t", ind, f->type,
+	strbuf_addf(sb, "%s\tfor (; ", ind);
+	block_cond(f, hi, blk, s->w, sb);
+	strbuf_addf(sb, "; %s += %ld) {\n%s", blk, s->w, pragma.buf);
+	strbuf_addf(sb, "%s\t\tfor (%s %s = %s; %s < %s + %ld; %s++)\n%s\t\t\t", ind, f->type,
 		    f->var, blk, f->var, blk, s->w, f->var, ind);
 	if (s->red) {
 		char *rhs = tctx_text(c, s->red_rhs);
-		strbuf_addf(&sb, "%s[%s - %s] += (%s);\n", part, f->var, blk, rhs);
+		strbuf_addf(sb, "%s[%s - %s] += (%s);\n", part, f->var, blk, rhs);
 		free(rhs);
 	} else {
-		tctx_add_shifted(&sb, body, 2);
-		strbuf_addch(&sb, '\n');
+		tctx_add_shifted(sb, body, 2);
+		strbuf_addch(sb, '\n');
 	}
-	strbuf_addf(&sb, "%s\t}\n", ind);
+	strbuf_addf(sb, "%s\t}\n", ind);
 	if (s->red) {
-		strbuf_addf(&sb, "%s\t%s %s ", ind, s->red, s->red_op);
-		sum_tree(&sb, part, 0, s->w);
-		strbuf_addstr(&sb, ";\n");
+		strbuf_addf(sb, "%s\t%s %s ", ind, s->red, s->red_op);
+		sum_tree(sb, part, 0, s->w);
+		strbuf_addstr(sb, ";\n");
 	}
-	strbuf_addf(&sb, "%s\tfor (%s %s = %s; %s < %s; %s++)\n%s\t\t", ind, f->type, f->var,
+	strbuf_addf(sb, "%s\tfor (%s %s = %s; %s < %s; %s++)\n%s\t\t", ind, f->type, f->var,
 		    blk, f->var, hi, f->var, ind);
-	tctx_add_shifted(&sb, body, 1);
-	strbuf_addf(&sb, "\n%s}", ind);
-	tedits_add(e, c->loops[i].stmt.start, c->loops[i].stmt.end, strbuf_detach(&sb, NULL));
+	tctx_add_shifted(sb, body, 1);
+	strbuf_addf(sb, "\n%s}", ind);
 	strbuf_release(&pragma);
-	free(ind);
+	free(pind);
 	free(blk_base);
 	free(blk);
 	free(lo);
 	free(hi);
-	free(body);
 	free(part);
+}
+
+static void strip_mine(struct tctx *c, size_t i, const struct strip *s, struct tedits *e)
+{
+	char *ind = tctx_indent(c, c->loops[i].stmt.start);
+	char *body = tctx_text(c, c->loops[i].body);
+	struct strbuf sb = STRBUF_INIT;
+
+	tuner_strip_text(c, &c->fors[i], body, ind, s, &sb);
+	tedits_add(e, c->loops[i].stmt.start, c->loops[i].stmt.end, strbuf_detach(&sb, NULL));
+	free(ind);
+	free(body);
 }
 
 /* ---- vectorize ---- */

@@ -400,10 +400,24 @@ static int apply_sink(struct tctx *c, const struct tplan *p, struct tedits *e)
 	}
 	strbuf_addstr(&sb, base);
 	strbuf_addchars(&sb, '\t', depth);
-	add_header(c, s.j, &sb);
-	strbuf_addstr(&sb, base);
-	strbuf_addchars(&sb, '\t', depth + 1);
-	strbuf_addf(&sb, "%s %s (%s);", store, s.red[0].op, rhs);
+	if (p->n) {
+		/* vectorize the loop sunk, in its new place */
+		struct strip w = { p->n, NULL, NULL, NULL, { 0, 0 } };
+		struct strbuf ind2 = STRBUF_INIT, names = STRBUF_INIT;
+		char *stmt = xstrfmt("%s %s (%s);", store, s.red[0].op, rhs);
+		strbuf_addstr(&ind2, base);
+		strbuf_addchars(&ind2, '\t', depth);
+		tuner_strip_text(c, &c->fors[s.j], stmt, ind2.buf, &w, &sb);
+		tctx_restrict_edits(c, e, &names);
+		strbuf_release(&ind2);
+		strbuf_release(&names);
+		free(stmt);
+	} else {
+		add_header(c, s.j, &sb);
+		strbuf_addstr(&sb, base);
+		strbuf_addchars(&sb, '\t', depth + 1);
+		strbuf_addf(&sb, "%s %s (%s);", store, s.red[0].op, rhs);
+	}
 	if (wrap)
 		strbuf_addf(&sb, "\n%s}", ind);
 	tedits_add(e, c->loops[s.j].stmt.start, c->loops[s.j].stmt.end, strbuf_detach(&sb, NULL));
@@ -418,8 +432,11 @@ static int apply_sink(struct tctx *c, const struct tplan *p, struct tedits *e)
 
 static void sink_plans(struct tctx *c, size_t jl, struct tplans *l)
 {
+	static const long widths[] = { 8, 16 };
 	struct sink s;
-	struct strbuf a = STRBUF_INIT, b = STRBUF_INIT;
+	struct strbuf a = STRBUF_INIT, b = STRBUF_INIT, names = STRBUF_INIT;
+	struct tedits e = { NULL, 0, 0 };
+	size_t k;
 
 	if (sink_match(c, jl, &s)) {
 		tctx_loop_name(c, s.j, &a);
@@ -427,10 +444,20 @@ static void sink_plans(struct tctx *c, size_t jl, struct tplans *l)
 		tplans_add(l, apply_sink, jl, s.kd, 0, NULL,
 			   "sink %s below %s, accumulating into %s", a.buf, b.buf,
 			   s.st[2].lhs_base);
+		tctx_restrict_edits(c, &e, &names);
+		for (k = 0; k < ARRAY_SIZE(widths); k++)
+			tplans_add(l, apply_sink, jl, s.kd, widths[k], NULL,
+				   "sink %s below %s, accumulating into %s, and vectorize it there "
+				   "in blocks of %ld%s%s", a.buf, b.buf, s.st[2].lhs_base, widths[k],
+				   names.len ? ", with restrict on " : "", names.buf);
 	}
+	for (k = 0; k < e.nr; k++)
+		free(e.e[k].text);
+	free(e.e);
 	sink_release(&s);
 	strbuf_release(&a);
 	strbuf_release(&b);
+	strbuf_release(&names);
 }
 
 void tuner_nest_plans(struct tctx *c, struct tplans *l)

@@ -1,7 +1,5 @@
 #include "kernels.h"
 
-#define IDX(row, col, ld) ((row) * (ld) + (col))
-
 /* c[n x m] = a[n x k] * b[k x m], row-major */
 #pragma autocomp target(host) in(a[n*k], b[k*m]) out(c[n*m]) \
 	args(n=256, m=256, k=256) assume(n >= 1 && m >= 1 && k >= 1) tol(1e-4) \
@@ -12,7 +10,7 @@ void sgemm(int n, int m, int k, const float *a, const float *b, float *c)
 		for (int j = 0; j < m; j++) {
 			float s = 0;
 			for (int p = 0; p < k; p++)
-				s += a[IDX(i, p, k)] * b[IDX(p, j, m)];
-			c[IDX(i, j, m)] = s;
+				s += a[i * k + p] * b[p * m + j];
+			c[i * m + j] = s;
 		}
 }

@@ -291,8 +291,10 @@ static char *search_and_store(struct optimizer *o, const char *key, const char *
 		 * being searched again once the server is back */
 		if (r.found || r.judged > 0 || only_builtin(&sc))
 			store_result(o, key, k, fp, &r);
-		else
-			log_msg("search of '%s' judged no candidate (%s); not stored", k->name,
+		else /* e2e fix: a warning, so the build shows its one line (the
+		      * user learns that the LLM is unreachable), not a log line */
+			warning("the search of '%s' judged no candidate (%s); using the "
+				"original kernel", k->name,
 				r.stop_reason ? r.stop_reason : "no code came back");
 		search_result_release(&r);
 	}
@@ -352,6 +354,13 @@ char *optimizer_variant(struct optimizer *o, const struct detect *d, size_t ki,
 	if (waited && cache_get(o->cache, key, &e) != CACHE_MISS) {
 		log_msg("kernel '%s': found after waiting for its search", k->name);
 		ret = entry_variant(&e);
+	} else if (waited) {
+		/* e2e fix: the search we waited for stored nothing (the LLM is
+		 * down, or that build was interrupted).  Searching again here
+		 * would repeat the failure once per waiting compile of a make
+		 * -j, each paying the LLM timeouts; the next build tries again. */
+		log_msg("kernel '%s': the search we waited for stored nothing; "
+			"using the original", k->name);
 	} else {
 		ret = search_and_store(o, key, fp.buf);
 	}

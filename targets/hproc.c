@@ -1,4 +1,5 @@
 #include "hproc.h"
+#include "cleanup.h"
 #include "log.h"
 #include "xalloc.h"
 
@@ -41,6 +42,9 @@ static void reap(struct hproc *h, long ms)
 			;
 	}
 	kill(-h->child.pid, SIGKILL); /* anything it left behind */
+	/* reaped: off the exit/signal kill list, as child_finish does */
+	cleanup_forget(h->child.cleanup_handle);
+	h->child.cleanup_handle = -1;
 	h->running = 0;
 	h->code = r > 0 ? wait_status_code(h->child.status) : -1;
 	h->exited = r > 0 && WIFEXITED(h->child.status);

@@ -4,6 +4,7 @@
  * compute reference outputs, and check and time each candidate against it.
  */
 #include "judge.h"
+#include "cleanup.h"
 #include "fs.h"
 #include "harness.h"
 #include "judge_int.h"
@@ -231,6 +232,8 @@ static int setup(struct judge *j, const struct target_kernel *k,
 		return -1;
 	path_absolute(&j->root, sb.buf);
 	strbuf_release(&sb);
+	/* an interrupted build (make -j, Ctrl-C) leaves no scratch behind */
+	j->root_cleanup = j->opt.keep ? -1 : cleanup_add_tree(j->root.buf);
 	return 0;
 }
 
@@ -240,8 +243,10 @@ static void teardown(struct judge *j)
 		hproc_stop(&j->ref);
 	judge_unlock(j);
 	judge_free_data(j);
-	if (j->root.len && !j->opt.keep)
+	if (j->root.len && !j->opt.keep) {
 		rm_rf(j->root.buf);
+		cleanup_forget(j->root_cleanup);
+	}
 	strbuf_release(&j->root);
 	strvec_clear(&j->cflags);
 	objinfo_release(&j->ref_obj);

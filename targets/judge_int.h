@@ -49,6 +49,7 @@ struct judge {
 	const char **buf_name;  /* nbuf + 1 ("return" last) */
 	unsigned *buf_esize;    /* nbuf */
 	struct strbuf root;     /* scratch root (absolute) */
+	int root_cleanup;       /* its cleanup handle: gone on a signal too */
 	const char *cc;
 	int clang;
 	struct strvec cflags;   /* the user's flags, filtered */

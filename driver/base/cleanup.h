@@ -13,6 +13,9 @@
  * are gone) at exit; registered paths are removed newest first.  Returns a
  * handle for cleanup_forget(). */
 int cleanup_add_path(const char *path);
+/* Remove directory `path` with everything in it (8 levels deep at most)
+ * at exit.  For a work folder whose files are not registered one by one. */
+int cleanup_add_tree(const char *path);
 /* Kill process group `pgid` with SIGKILL on an early exit. */
 int cleanup_add_pgroup(pid_t pgid);
 /* Send SIGTERM to process `pid` on an early exit. */

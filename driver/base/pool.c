@@ -1,4 +1,5 @@
 #include "pool.h"
+#include "cleanup.h"
 #include "log.h"
 #include "xalloc.h"
 
@@ -75,6 +76,11 @@ static int pool_poll(struct pool *p, size_t i)
 		while (r < 0 && errno == EINTR);
 	}
 	c->wall_s = now_s() - c->wall_s;
+	/* reaped: off the exit/signal kill list (as child_finish does), or the
+	 * list fills up, later children go unkilled on Ctrl-C, and a reused
+	 * pid or group id would be killed at exit */
+	cleanup_forget(c->cleanup_handle);
+	c->cleanup_handle = -1;
 	if (c->new_pgroup)
 		kill(-c->pid, SIGKILL);
 	code = r < 0 ? error("cannot wait for '%s'", c->args.v[0]) : wait_status_code(c->status);

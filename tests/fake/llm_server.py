@@ -44,7 +44,9 @@ The script (JSON) chooses answers and faults:
   }
 The sample index is the X-Accc-Sample request header when present, else a
 per-rule counter.  In texts, {sample}, {model} and {n} (the request's
-sequence number) are replaced.
+sequence number) are replaced, and {key} by the API key the request carried
+(a leaky proxy, for tests that the client scrubs its key from answers; the
+key is still never logged).
 
 Fault kinds (also per request: header "X-Fake-Fault: KIND; key=value; ..."):
   NNN               that HTTP status with the provider's error body (429
@@ -624,6 +626,11 @@ class Handler(BaseHTTPRequestHandler):
             text = "OK"
         text = (text.replace("{sample}", str(sample))
                 .replace("{model}", str(model)).replace("{n}", str(entry["seq"])))
+        if "{key}" in text:
+            auth = self.headers.get("Authorization") or ""
+            key = self.headers.get("x-api-key") or (
+                auth[7:] if auth.startswith("Bearer ") else auth)
+            text = text.replace("{key}", key)
         delay = float(script.get("delay_s", 0)) + float(rule.get("delay_s", 0))
         return text, delay
 

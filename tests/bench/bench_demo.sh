@@ -1,0 +1,82 @@
+#!/usr/bin/env bash
+# The demo (sols/demo: 5 compiles, 4 of them with a kernel, and a link)
+# built through accc with a warm cache (every kernel a hit) against the
+# plain compiler: make -j1 after `make clean`, alternated ABBA, RUNS times
+# each (default 7, at least 5) after one untimed build of each.  Prints every
+# run's wall and CPU time (user + sys of make and all its children), the
+# medians and the median ratios accc/cc (goal: <= 1.05).  Also prints the
+# cold first build (empty cache: every kernel searched) with the search
+# settings in effect (ACCC_ITERATIONS, ACCC_BEAM, ... or the defaults).
+# Prints figures; asserts none.
+#
+#   ACCC_BIN=build/driver/accc tests/bench/bench_demo.sh [RUNS]
+set -u
+here=$(cd "$(dirname "$0")" && pwd)
+: "${ACCC_SRC:=$(cd "$here/../.." && pwd)}"
+: "${ACCC_BUILD:=$ACCC_SRC/build}"
+: "${ACCC_BIN:=$ACCC_BUILD/driver/accc}"
+runs=${1:-7}
+((runs >= 5)) || runs=5
+
+[ -x "$ACCC_BIN" ] || { echo "bench_demo: no accc at '$ACCC_BIN' (set ACCC_BIN)" >&2; exit 1; }
+W=$(mktemp -d "${TMPDIR:-/tmp}/accc-bench-XXXXXX")
+trap 'rm -rf "$W"' EXIT
+# accc as a user without a config file or a log would run it; the search
+# settings (ACCC_ITERATIONS ...) and models stay as the caller set them
+unset ACCC_CONFIG ACCC_MODE ACCC_CC ACCC_LOGFILE ACCC_TRACE ACCC_STRICT ACCC_REMOTE \
+	ACCC_DEBUG_KEY ACCC_REPLACE MAKEFLAGS MFLAGS
+export XDG_CONFIG_HOME=$W/config ACCC_DIR=$W/cache
+mkdir "$W/demo"
+cp "$ACCC_SRC"/sols/demo/Makefile "$ACCC_SRC"/sols/demo/*.c "$ACCC_SRC"/sols/demo/*.h "$W/demo/"
+
+# one_build CC: a clean -j1 build of the demo (not run); prints its wall
+# and CPU seconds
+one_build() {
+	local t TIMEFORMAT='%3R %3U %3S'
+	make -C "$W/demo" clean >/dev/null 2>&1
+	if ! { time make -j1 -C "$W/demo" demo CC="$1" >"$W/make.log" 2>&1; } 2>"$W/time"; then
+		echo "bench_demo: the build with CC='$1' failed:" >&2
+		tail -20 "$W/make.log" >&2
+		exit 1
+	fi
+	read -r -a t <"$W/time"
+	awk -v r="${t[0]}" -v u="${t[1]}" -v s="${t[2]}" 'BEGIN { printf "%.3f %.3f\n", r, u + s }'
+}
+
+median() { sort -g | awk '{ v[NR] = $1 } END { m = int((NR + 1) / 2);
+	print (NR % 2) ? v[m] : (v[m] + v[m + 1]) / 2 }'; }
+stat() {
+	"$ACCC_BIN" cache stats --json | python3 -c \
+		'import json, sys; print(json.load(sys.stdin).get(sys.argv[1], 0))' "$1"
+}
+
+echo "sols/demo, make -j1 (5 compiles, 4 kernels, 1 link); accc = $ACCC_BIN"
+"$ACCC_BIN" config 2>/dev/null | awk '$1 ~ /^(models|iterations|beam|plans|samples)$/' |
+	sed 's/^/  search: /'
+c=$(one_build "$ACCC_BIN")
+echo "cold build (empty cache, $(stat searches) kernels searched, $(stat winners) winners):" \
+	"wall $(cut -d' ' -f1 <<<"$c")s cpu $(cut -d' ' -f2 <<<"$c")s"
+"$ACCC_BIN" cache stats --zero >/dev/null 2>&1
+one_build cc >/dev/null
+one_build "$ACCC_BIN" >/dev/null
+: >"$W/runs"
+for ((i = 1; i <= runs; i++)); do
+	if ((i % 2)); then
+		c=$(one_build cc)
+		a=$(one_build "$ACCC_BIN")
+	else
+		a=$(one_build "$ACCC_BIN")
+		c=$(one_build cc)
+	fi
+	echo "$c $a" >>"$W/runs"
+	awk -v i="$i" '{ printf "run %d: wall cc %.3fs accc %.3fs ratio %.4f | cpu cc %.3fs accc %.3fs ratio %.4f\n",
+		i, $1, $3, $3 / $1, $2, $4, $4 / $2 }' <<<"$c $a"
+done
+echo "warm builds: $(stat local_hit) hits, $(stat local_miss) misses, $(stat searches) searches"
+col() { awk -v k="$1" '{ print $k }' "$W/runs" | median; }
+rat() { awk -v x="$1" -v y="$2" '{ print $x / $y }' "$W/runs" | median; }
+awk -v cw="$(col 1)" -v cc="$(col 2)" -v aw="$(col 3)" -v ac="$(col 4)" \
+    -v rw="$(rat 3 1)" -v rc="$(rat 4 2)" 'BEGIN {
+	printf "median wall: cc %.3fs accc %.3fs; median cpu: cc %.3fs accc %.3fs\n", cw, aw, cc, ac
+	printf "median ratio accc/cc, wall: %.4f (of paired runs), %.4f (of medians); goal <= 1.05\n", rw, aw / cw
+	printf "median ratio accc/cc, cpu:  %.4f (of paired runs), %.4f (of medians)\n", rc, ac / cc }'

@@ -209,7 +209,8 @@ static int cache_list_cmd(struct cache *c, int argc, const char **argv)
 	if (argc != 1)
 		return usage();
 	cache_store_for_each(w.s, list_one, &w);
-	qsort(w.v, w.nr, sizeof(*w.v), by_hw_then_line);
+	if (w.nr) /* qsort(NULL, 0) is undefined (UBSan says so) */
+		qsort(w.v, w.nr, sizeof(*w.v), by_hw_then_line);
 	for (size_t i = 0; i < w.nr; i++) {
 		if (!i || strcmp(w.v[i].hw, w.v[i - 1].hw))
 			printf("%shardware: %s\n", i ? "\n" : "", w.v[i].hw);

@@ -61,7 +61,8 @@ void splice_unit(const struct strbuf *text, const char *path,
 	struct range r;
 	size_t pos = 0, i;
 
-	memcpy(sorted, repls, nr_repls * sizeof(*sorted));
+	if (nr_repls) /* repls may be NULL when there is none: memcpy(.., NULL, 0) is UB */
+		memcpy(sorted, repls, nr_repls * sizeof(*sorted));
 	qsort(sorted, nr_repls, sizeof(*sorted), cmp_repl);
 	strbuf_addstr(out, "#line 1 ");
 	splice_add_line_name(out, path);

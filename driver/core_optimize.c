@@ -7,6 +7,7 @@
  */
 #include "args.h"
 #include "cache.h"
+#include "cache_key.h"
 #include "config.h"
 #include "core.h"
 #include "fs.h"
@@ -22,6 +23,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/file.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 struct optimizer {
@@ -95,6 +97,61 @@ void optimizer_free(struct optimizer *o)
 	free(o);
 }
 
+/*
+ * The compiler's identity, remembered per compiler binary (by its resolved
+ * path, size and mtime) under <dir>/compilers/: running `cc --version` and
+ * `cc -dumpmachine` costs milliseconds on every kernel compile otherwise.
+ */
+static int compiler_identity(const char *cc, struct strbuf *out)
+{
+	struct strbuf found = STRBUF_INIT, memo = STRBUF_INIT, stamp = STRBUF_INIT;
+	struct key_builder kb;
+	struct stat st;
+	char *real = NULL, hex[33];
+	int ret;
+
+	if (strchr(cc, '/'))
+		strbuf_addstr(&found, cc);
+	else if (find_in_path(&found, cc, NULL, NULL, NULL) < 0)
+		goto run;
+	real = realpath(found.buf, NULL);
+	if (!real || stat(real, &st) < 0)
+		goto run;
+	strbuf_addf(&stamp, "%s %lld %lld.%09ld\n", real, (long long)st.st_size,
+		    (long long)st.st_mtim.tv_sec, st.st_mtim.tv_nsec);
+	key_init(&kb);
+	key_addstr(&kb, "compiler", real);
+	key_final(&kb, hex);
+	strbuf_addf(&memo, "%s/compilers/%s", config_get("dir"), hex);
+	{
+		struct strbuf text = STRBUF_INIT;
+		if (strbuf_read_file(&text, memo.buf, 1 << 16) == 0 &&
+		    starts_with(text.buf, stamp.buf) && text.len > stamp.len) {
+			strbuf_add(out, text.buf + stamp.len, strcspn(text.buf + stamp.len, "\n"));
+			strbuf_release(&text);
+			ret = 0;
+			goto out;
+		}
+		strbuf_release(&text);
+	}
+run:
+	ret = key_compiler_identity(cc, out);
+	if (!ret && stamp.len) {
+		struct strbuf dir = STRBUF_INIT;
+		path_dirname(&dir, memo.buf);
+		strbuf_addf(&stamp, "%s\n", out->buf);
+		if (mkdir_p(dir.buf, 0755) == 0)
+			write_file_atomic(memo.buf, stamp.buf, stamp.len, 0644);
+		strbuf_release(&dir);
+	}
+out:
+	free(real);
+	strbuf_release(&found);
+	strbuf_release(&memo);
+	strbuf_release(&stamp);
+	return ret;
+}
+
 static int kernel_key(struct optimizer *o, const struct detect *d, size_t ki,
 		      const char *output, struct strbuf *fp, char ret_key[33])
 {
@@ -107,7 +164,7 @@ static int kernel_key(struct optimizer *o, const struct detect *d, size_t ki,
 
 	if (!t || t->fingerprint(fp) < 0)
 		return error("no fingerprint for target '%s'", k->pragma.target);
-	if (!o->compiler_id.len && key_compiler_identity(o->cc, &o->compiler_id) < 0)
+	if (!o->compiler_id.len && compiler_identity(o->cc, &o->compiler_id) < 0)
 		return -1;
 	if (output && dbg && *dbg && strcmp(dbg, "0"))
 		strbuf_addf(&debug, "%s.%s.accc-key", output, k->name);

@@ -94,8 +94,15 @@ static int first_line_of(const char *cc, const char *arg, struct strbuf *out)
 
 int key_compiler_identity(const char *cc, struct strbuf *out)
 {
+	const char *base = strrchr(cc, '/') ? strrchr(cc, '/') + 1 : cc;
+	size_t start = out->len, blen = strlen(base);
+
 	if (first_line_of(cc, "--version", out) < 0)
 		return error("cannot run '%s --version'", cc);
+	/* gcc starts the line with the name it was called by: `cc` and `gcc`
+	 * are the same compiler and must give the same keys */
+	if (!strncmp(out->buf + start, base, blen) && out->buf[start + blen] == ' ')
+		strbuf_splice(out, start, blen + 1, NULL, 0);
 	strbuf_addstr(out, " / ");
 	if (first_line_of(cc, "-dumpmachine", out) < 0)
 		return error("cannot run '%s -dumpmachine'", cc);

@@ -208,6 +208,24 @@ static void test_normalize(void)
 	strbuf_release(&b);
 }
 
+static void test_compiler_identity(void)
+{
+	struct strbuf a = STRBUF_INIT, b = STRBUF_INIT;
+
+	/* `cc` and `gcc` are one compiler here: the same identity, so the same keys */
+	CHECK(key_compiler_identity("gcc", &a) == 0);
+	CHECK(key_compiler_identity("cc", &b) == 0);
+	CHECK(a.len > 0 && strstr(a.buf, " / ") != NULL);
+	if (system("test \"$(readlink -f \"$(command -v cc)\")\" = "
+		   "\"$(readlink -f \"$(command -v gcc)\")\"") == 0)
+		CHECK_STR(b.buf, a.buf);
+	else
+		printf("note: cc is not gcc here; identities not compared\n");
+	CHECK(key_compiler_identity("/nonexistent/cc", &a) < 0);
+	strbuf_release(&a);
+	strbuf_release(&b);
+}
+
 int main(void)
 {
 	if (make_tmpdir(&dir, "test-key") < 0)
@@ -215,6 +233,7 @@ int main(void)
 	test_normalize();
 	test_source_edits();
 	test_other_inputs();
+	test_compiler_identity();
 	rm_rf(dir.buf);
 	return check_done();
 }

@@ -11,7 +11,7 @@
 const struct config_key config_keys[] = {
 	{ .name = "cc", .def = "cc",
 	  .help = "the real compiler when accc is called without one" },
-	{ .name = "mode", .def = "optimize",
+	{ .name = "mode", .def = "optimize", .choices = "off|cached|optimize",
 	  .help = "off | cached | optimize" },
 	{ .name = "strict", .def = "false",
 	  .help = "fail the compile instead of falling back when accc's machinery fails" },
@@ -29,7 +29,7 @@ const struct config_key config_keys[] = {
 	  .help = "HMAC key signing cache entries (secret)" },
 	{ .name = "require_signature", .def = "false",
 	  .help = "refuse unsigned or badly signed remote entries" },
-	{ .name = "verify", .def = "remote",
+	{ .name = "verify", .def = "remote", .choices = "remote|always|never",
 	  .help = "re-check entries on this machine before first use: remote | always | never" },
 	{ .name = "models", .def = "",
 	  .help = "provider::model list for planning and coding (default builtin::tuner)" },
@@ -43,12 +43,12 @@ const struct config_key config_keys[] = {
 	{ .name = "samples", .def = "2", .help = "implementations per plan" },
 	{ .name = "dropout", .def = "0.7", .help = "probability of dropping a menu item from a plan prompt" },
 	{ .name = "seed", .def = "0", .help = "fixed seed for dropout and order (0: random)" },
-	{ .name = "accept", .def = "strict",
+	{ .name = "accept", .def = "strict", .choices = "strict|autocomp",
 	  .help = "strict (a child must beat its parent beyond noise) | autocomp (10% slack in iterations 1-2)" },
 	{ .name = "max_calls", .def = "0", .help = "LLM requests per kernel search (0: no limit)" },
 	{ .name = "max_tokens", .def = "0", .help = "tokens per kernel search (0: no limit)" },
 	{ .name = "max_wall", .def = "0", .help = "seconds per kernel search (0: no limit)" },
-	{ .name = "metric", .def = "time", .help = "time | instructions (valgrind: deterministic, for CI)" },
+	{ .name = "metric", .def = "time", .choices = "time|instructions", .help = "time | instructions (valgrind: deterministic, for CI)" },
 	{ .name = "prompts_dir", .def = ACCC_PROMPTS_DIR, .help = "prompt folders, one per target" },
 	{ .name = "llm_timeout", .def = "600000", .help = "LLM request timeout, milliseconds" },
 	{ .name = "llm_connect_timeout", .def = "10000", .help = "LLM connect timeout, milliseconds" },
@@ -156,6 +156,26 @@ out:
 	strbuf_release(&sb);
 }
 
+/* A value outside a key's choices is a problem; the default stays. */
+static void check_choice(size_t i)
+{
+	const char *c = config_keys[i].choices, *v = values[i].value;
+	size_t n = strlen(v);
+
+	while (c) {
+		if (!strncmp(c, v, n) && (c[n] == '|' || !c[n]))
+			return;
+		c = strchr(c, '|');
+		if (c)
+			c++;
+	}
+	if (!config_keys[i].choices)
+		return;
+	problem("%s: bad value '%s' for '%s' (one of %s), using '%s'", values[i].origin,
+		v, config_keys[i].name, config_keys[i].choices, config_keys[i].def);
+	set_value(i, config_keys[i].def, "default");
+}
+
 static void env_name(struct strbuf *sb, const char *key)
 {
 	strbuf_addstr(sb, "ACCC_");
@@ -209,6 +229,7 @@ void config_load(void)
 		v = getenv(sb.buf);
 		if (v)
 			set_value(i, v, sb.buf);
+		check_choice(i);
 	}
 	strbuf_release(&sb);
 }

@@ -17,6 +17,7 @@ struct config_key {
 	const char *name;
 	const char *def;   /* NULL: computed at load time (see config.c) */
 	unsigned flags;
+	const char *choices; /* "a|b|c": the only values allowed, or NULL */
 	const char *help;
 };
 

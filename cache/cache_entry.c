@@ -58,16 +58,6 @@ static uint64_t get_le64(const unsigned char *p)
 	return v;
 }
 
-int cache_key_valid(const char *s)
-{
-	size_t i;
-
-	for (i = 0; i < CACHE_KEY_HEX; i++)
-		if (!((s[i] >= '0' && s[i] <= '9') || (s[i] >= 'a' && s[i] <= 'f')))
-			return 0;
-	return s[i] == '\0';
-}
-
 void cache_entry_init(struct cache_entry *e)
 {
 	memset(e, 0, sizeof(*e));

@@ -517,3 +517,4 @@ int cache_store_find_prefix(const struct cache_store *s, const char *prefix,
 	free(dir);
 	return found;
 }
+

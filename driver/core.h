@@ -46,5 +46,10 @@ struct optimizer *optimizer_new(const char *cc, const struct compile_args *ca);
 char *optimizer_variant(struct optimizer *o, const struct detect *d, size_t ki,
 			const struct kdesc *kd, const char *output);
 void optimizer_free(struct optimizer *o);
+/* Did every kernel looked up get a final answer: a cache hit, or a search
+ * whose result was stored?  Then the compile can be remembered for direct
+ * mode, with the cache keys of those answers. */
+int optimizer_all_final(const struct optimizer *o);
+const struct strvec *optimizer_final_keys(const struct optimizer *o);
 
 #endif

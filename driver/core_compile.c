@@ -15,11 +15,13 @@
 #include "config.h"
 #include "core.h"
 #include "detect.h"
+#include "direct.h"
 #include "fs.h"
 #include "kdesc.h"
 #include "log.h"
 #include "run.h"
 #include "splice.h"
+#include "unitcopy.h"
 #include "xalloc.h"
 
 #include <errno.h>
@@ -31,8 +33,7 @@
 struct compile_job {
 	const char *cc;
 	struct compile_args ca;
-	struct strbuf tmpdir;
-	struct strbuf tmpsrc;
+	struct strvec final_keys;   /* cache entries of the final answers */
 	struct strvec repl_texts;   /* owned texts of replacements */
 	struct splice_repl *repls;
 	size_t nr_repls;
@@ -138,12 +139,14 @@ static int load_replacements(struct compile_job *job, const struct detect *d)
 /*
  * Variants for the kernels that have none yet: from the cache, or from a
  * search in optimize mode.  Whatever fails leaves the original kernel.
+ * Returns whether every kernel got a final answer (see optimizer_all_final).
  */
-static void find_variants(struct compile_job *job, const struct detect *d,
-			  const char *output)
+static int find_variants(struct compile_job *job, const struct detect *d,
+			 const char *output)
 {
 	struct optimizer *o = optimizer_new(job->cc, &job->ca);
 	size_t i;
+	int final;
 
 	for (i = 0; i < detect_nr_kernels(d); i++) {
 		const struct kernel *k = detect_kernel(d, i);
@@ -159,180 +162,87 @@ static void find_variants(struct compile_job *job, const struct detect *d,
 			add_replacement(job, k, v);
 		kdesc_release(&kd);
 	}
+	final = optimizer_all_final(o);
+	strvec_pushv(&job->final_keys, optimizer_final_keys(o)->v);
 	optimizer_free(o);
+	return final;
 }
 
-/* The dependency file the compiler will write, or NULL. */
-static char *dep_file_path(const struct compile_args *ca, const char *output)
+/* Remember a final result for direct mode (cache/direct.h). */
+static void direct_remember(struct compile_job *job, const struct detect *d,
+			    const char *text, size_t len)
 {
-	size_t i;
-	struct strbuf sb = STRBUF_INIT;
-	const char *dot, *slash;
+	struct strvec headers = STRVEC_INIT;
+	char key[33];
 
-	for (i = 0; i < ca->args.nr; i++) {
-		const char *a = ca->args.v[i], *rest;
-		if (skip_prefix(a, "-Wp,-MD,", &rest) || skip_prefix(a, "-Wp,-MMD,", &rest))
-			return xstrdup(rest);
-	}
-	if (!ca->dep)
-		return NULL;
-	if (ca->dep_file)
-		return xstrdup(ca->dep_file);
-	dot = strrchr(output, '.');
-	slash = strrchr(output, '/');
-	if (dot && (!slash || dot > slash))
-		strbuf_add(&sb, output, (size_t)(dot - output));
-	else
-		strbuf_addstr(&sb, output);
-	strbuf_addstr(&sb, ".d");
-	return strbuf_detach(&sb, NULL);
+	if (direct_key(job->ca.src, job->ca.args.v, job->cc, ACCC_VERSION, key) < 0)
+		return;
+	detect_headers(d, &headers);
+	if (direct_store(config_get("dir"), key, job->final_keys.v, headers.v, text, len) == 0)
+		log_msg("direct mode: remembered %s as %s", job->ca.src, key);
+	strvec_clear(&headers);
 }
 
-/* Name the original source in the dependency file, never the copy. */
-static void fix_dep_file(const char *dep, const char *tmpsrc, const char *src)
+/* The unit as the compiler gets it: pragmas erased, variants spliced. */
+static void rewrite(struct compile_job *job, const struct detect *d,
+		    const struct splice_repl *repls, size_t nr_repls, struct strbuf *text)
 {
-	struct strbuf sb = STRBUF_INIT, esc = STRBUF_INIT;
-	char *hit;
-	size_t from = 0, tlen = strlen(tmpsrc);
-
-	if (strbuf_read_file(&sb, dep, 64 << 20) < 0) {
-		error("cannot read dependency file '%s': %s", dep, strerror(errno));
-		goto out;
-	}
-	for (; *src; src++) {
-		if (*src == ' ' || *src == '#')
-			strbuf_addch(&esc, '\\');
-		else if (*src == '$')
-			strbuf_addch(&esc, '$');
-		strbuf_addch(&esc, *src);
-	}
-	while ((hit = strstr(sb.buf + from, tmpsrc))) {
-		size_t at = (size_t)(hit - sb.buf);
-		strbuf_splice(&sb, at, tlen, esc.buf, esc.len);
-		from = at + esc.len;
-	}
-	write_file(dep, sb.buf, sb.len);
-out:
-	strbuf_release(&sb);
-	strbuf_release(&esc);
-}
-
-/* Default object name when there is no -o: basename with .o, in cwd. */
-static char *default_output(const char *src)
-{
-	struct strbuf sb = STRBUF_INIT;
-
-	path_basename(&sb, src);
-	if (ends_with(sb.buf, ".c"))
-		strbuf_setlen(&sb, sb.len - 2);
-	strbuf_addstr(&sb, ".o");
-	return strbuf_detach(&sb, NULL);
-}
-
-/*
- * Compile the rewritten copy.  With variants spliced in, the compiler's
- * output is held back: if the variant does not compile, that is accc's
- * failure, and the caller compiles without it.
- */
-static int compile_copy(struct compile_job *job, const char *output, int hold)
-{
-	struct child c = CHILD_INIT;
-	struct strbuf srcdir = STRBUF_INIT, out = STRBUF_INIT,
-		      err = STRBUF_INIT;
-	size_t i;
-	int status;
-
-	path_dirname(&srcdir, job->ca.src);
-	strvec_push(&c.args, job->cc);
-	strvec_push(&c.args, "-iquote");
-	strvec_push(&c.args, srcdir.buf);
-	for (i = 0; i < job->ca.args.nr; i++)
-		strvec_push(&c.args, i == job->ca.src_index ? job->tmpsrc.buf
-							    : job->ca.args.v[i]);
-	if (!job->ca.output) {
-		strvec_push(&c.args, "-o");
-		strvec_push(&c.args, output);
-	}
-	/* debug info names the source as the user wrote it */
-	if (!strcmp(srcdir.buf, ".") && !strchr(job->ca.src, '/'))
-		strvec_pushf(&c.args, "-fdebug-prefix-map=%s/=", job->tmpdir.buf);
-	else
-		strvec_pushf(&c.args, "-fdebug-prefix-map=%s=%s", job->tmpdir.buf, srcdir.buf);
-	if (hold) {
-		status = child_capture(&c, &out, &err, 16 << 20);
-		if (!status) {
-			fwrite(out.buf, 1, out.len, stdout);
-			fwrite(err.buf, 1, err.len, stderr);
-		} else if (err.len)
-			log_msg("variant compile failed:\n%s", err.buf);
-	} else {
-		status = child_run(&c);
-	}
-	child_release(&c);
-	strbuf_release(&srcdir);
-	strbuf_release(&out);
-	strbuf_release(&err);
-	return status;
-}
-
-static int write_copy(struct compile_job *job, const struct detect *d,
-		      const struct splice_repl *repls, size_t nr_repls)
-{
-	struct strbuf text = STRBUF_INIT;
 	struct range *sites;
 	size_t i, n = detect_nr_sites(d);
-	int ret;
 
 	sites = xcalloc(n + 1, sizeof(*sites));
 	for (i = 0; i < n; i++)
 		sites[i] = detect_site(d, i);
-	splice_unit(detect_text(d), job->ca.src, sites, n, repls, nr_repls, &text);
-	ret = write_file(job->tmpsrc.buf, text.buf, text.len);
+	splice_unit(detect_text(d), job->ca.src, sites, n, repls, nr_repls, text);
 	free(sites);
-	strbuf_release(&text);
-	return ret;
 }
 
-static int run_job(struct compile_job *job, struct detect *d)
+/*
+ * Compile with the variants; a variant that does not compile is dropped
+ * (one warning) and the unit compiled as written.  When the result is
+ * final (every kernel answered by the cache or a stored search, nothing
+ * failed), remember the rewritten unit for direct hits.
+ */
+static int run_job(struct compile_job *job, struct detect *d, struct unit_copy *u)
 {
-	char *output = job->ca.output ? xstrdup(job->ca.output) : default_output(job->ca.src);
-	char *dep;
-	int status;
+	struct strbuf text = STRBUF_INIT;
+	int status, final;
 
 	if (load_replacements(job, d) < 0)
 		job->nr_repls = 0;
-	find_variants(job, d, output);
-	status = write_copy(job, d, job->repls, job->nr_repls) < 0 ? -1
-		 : compile_copy(job, output, job->nr_repls > 0);
+	final = find_variants(job, d, u->output) && !getenv("ACCC_REPLACE");
+	rewrite(job, d, job->repls, job->nr_repls, &text);
+	status = unit_copy_compile(u, text.buf, text.len, job->nr_repls > 0);
 	if (status != 0 && job->nr_repls) {
+		final = 0;
 		warning("the variant of '%s' does not compile; using the original kernel",
 			job->repls[0].name);
 		if (config_get_bool("strict"))
 			status = 1;
-		else
-			status = write_copy(job, d, NULL, 0) < 0 ? -1
-				 : compile_copy(job, output, 0);
+		else {
+			strbuf_reset(&text);
+			rewrite(job, d, NULL, 0, &text);
+			status = unit_copy_compile(u, text.buf, text.len, 0);
+		}
 	}
-	dep = dep_file_path(&job->ca, output);
-	if (dep && status == 0)
-		fix_dep_file(dep, job->tmpsrc.buf, job->ca.src);
-	free(dep);
-	free(output);
+	if (status == 0 && final && !log_first_warning())
+		direct_remember(job, d, text.buf, text.len);
+	strbuf_release(&text);
 	return status;
 }
 
 int core_compile(const char *cc, const char *const *args)
 {
 	struct compile_job job;
+	struct unit_copy u;
 	struct detect *d = NULL;
 	enum detect_status st;
-	int status, cleanup_dir, cleanup_src;
+	int status;
 
 	memset(&job, 0, sizeof(job));
 	job.cc = cc;
-	strbuf_init(&job.tmpdir, 0);
-	strbuf_init(&job.tmpsrc, 0);
 	strvec_init(&job.repl_texts);
+	strvec_init(&job.final_keys);
 	if (args_classify(args, &job.ca) < 0 || !job.ca.candidate)
 		exec_args(cc, args, NULL);
 
@@ -352,26 +262,18 @@ int core_compile(const char *cc, const char *const *args)
 		detect_free(d);
 		exec_args(cc, args, NULL); /* "autocomp" only in a comment or string */
 	}
-	if (make_tmpdir(&job.tmpdir, "compile") < 0) {
+	if (unit_copy_init(&u, cc, &job.ca) < 0) {
 		detect_free(d);
 		fall_back(cc, args, "cannot create a temporary directory");
 	}
-	strbuf_addf(&job.tmpsrc, "%s/", job.tmpdir.buf);
-	path_basename(&job.tmpsrc, job.ca.src);
-	/* an interrupted build leaves nothing behind */
-	cleanup_dir = cleanup_add_path(job.tmpdir.buf);
-	cleanup_src = cleanup_add_path(job.tmpsrc.buf);
-	status = run_job(&job, d);
-	rm_rf(job.tmpdir.buf);
-	cleanup_forget(cleanup_src);
-	cleanup_forget(cleanup_dir);
+	status = run_job(&job, d, &u);
+	unit_copy_release(&u);
 	detect_free(d);
 	if (status < 0)
 		fall_back(cc, args, "cannot compile the rewritten unit");
 	show_warning();
-	strbuf_release(&job.tmpdir);
-	strbuf_release(&job.tmpsrc);
 	strvec_clear(&job.repl_texts);
+	strvec_clear(&job.final_keys);
 	free(job.repls);
 	compile_args_release(&job.ca);
 	return status;

@@ -36,6 +36,11 @@ struct optimizer {
 	const struct detect *d;
 	size_t ki;
 	const struct kdesc *kd;
+	/* final answers: the cache entries they came from; anything else
+	 * (a miss in cached mode, a failed search) counts as not final */
+	struct strvec final_keys;
+	int not_final;
+	int stored;                 /* the last search stored its result */
 };
 
 /* Correctness of an entry's variant on this machine (no timing). */
@@ -77,6 +82,7 @@ struct optimizer *optimizer_new(const char *cc, const struct compile_args *ca)
 
 	o->cc = cc;
 	o->ca = ca;
+	strvec_init(&o->final_keys);
 	strbuf_init(&o->compiler_id, 0);
 	o->search = !strcmp(config_get("mode"), "optimize");
 	cache_config_from_driver(&cfg);
@@ -88,10 +94,21 @@ struct optimizer *optimizer_new(const char *cc, const struct compile_args *ca)
 	return o;
 }
 
+int optimizer_all_final(const struct optimizer *o)
+{
+	return o->cache && !o->not_final;
+}
+
+const struct strvec *optimizer_final_keys(const struct optimizer *o)
+{
+	return &o->final_keys;
+}
+
 void optimizer_free(struct optimizer *o)
 {
 	if (!o)
 		return;
+	strvec_clear(&o->final_keys);
 	cache_free(o->cache);
 	strbuf_release(&o->compiler_id);
 	free(o);
@@ -346,8 +363,10 @@ static char *search_and_store(struct optimizer *o, const char *key, const char *
 		 * whose every LLM request failed (server down, key refused)
 		 * judged nothing, and storing it would keep the kernel from
 		 * being searched again once the server is back */
-		if (r.found || r.judged > 0 || only_builtin(&sc))
+		if (r.found || r.judged > 0 || only_builtin(&sc)) {
 			store_result(o, key, k, fp, &r);
+			o->stored = 1;
+		}
 		else /* e2e fix: a warning, so the build shows its one line (the
 		      * user learns that the LLM is unreachable), not a log line */
 			warning("the search of '%s' judged no candidate (%s); using the "
@@ -388,6 +407,8 @@ char *optimizer_variant(struct optimizer *o, const struct detect *d, size_t ki,
 	char key[33], *ret = NULL;
 	int fd, waited;
 
+	o->not_final++; /* until a final answer below */
+	o->stored = 0;
 	if (!o->cache || kernel_key(o, d, ki, output, &fp, key) < 0)
 		goto out_fp;
 	o->d = d;
@@ -397,7 +418,7 @@ char *optimizer_variant(struct optimizer *o, const struct detect *d, size_t ki,
 	if (cache_get(o->cache, key, &e) != CACHE_MISS) {
 		log_msg("kernel '%s': cache hit %s", k->name, key);
 		ret = entry_variant(&e);
-		goto out;
+		goto out_final;
 	}
 	log_msg("kernel '%s': cache miss %s", k->name, key);
 	if (!o->search)
@@ -411,6 +432,7 @@ char *optimizer_variant(struct optimizer *o, const struct detect *d, size_t ki,
 	if (waited && cache_get(o->cache, key, &e) != CACHE_MISS) {
 		log_msg("kernel '%s': found after waiting for its search", k->name);
 		ret = entry_variant(&e);
+		o->stored = 1;
 	} else if (waited) {
 		/* e2e fix: the search we waited for stored nothing (the LLM is
 		 * down, or that build was interrupted).  Searching again here
@@ -423,6 +445,11 @@ char *optimizer_variant(struct optimizer *o, const struct detect *d, size_t ki,
 	}
 	if (fd >= 0)
 		close(fd);
+	if (!o->stored)
+		goto out;
+out_final:
+	o->not_final--;
+	strvec_push(&o->final_keys, key);
 out:
 	cache_entry_release(&e);
 out_fp:

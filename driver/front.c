@@ -11,10 +11,13 @@
 #include "cmds.h"
 #include "compiler.h"
 #include "config.h"
+#include "cache_store.h"
+#include "direct.h"
 #include "log.h"
 #include "scan.h"
 #include "strbuf.h"
 #include "strvec.h"
+#include "unitcopy.h"
 
 #include <errno.h>
 #include <stdio.h>
@@ -80,12 +83,50 @@ static _Noreturn void exec_core_compile(const char *cc, const char *const *args)
 	exec_compiler(cc, args);
 }
 
+/*
+ * Direct mode: a compile whose result accc remembered (cache/direct.h) is
+ * done here, with no libclang and no lookup: the remembered unit compiled
+ * as the core would.  Returns the compiler's status, or -1 on a miss.
+ */
+static int direct_compile(const char *cc, const struct compile_args *ca)
+{
+	struct strbuf unit = STRBUF_INIT;
+	struct unit_copy u;
+	char key[33];
+	long kernels = 0;
+	int status = -1;
+
+	if (getenv("ACCC_REPLACE") ||
+	    direct_key(ca->src, ca->args.v, cc, ACCC_VERSION, key) < 0 ||
+	    !direct_lookup(config_get("dir"), key, &unit, &kernels))
+		goto out;
+	if (unit_copy_init(&u, cc, ca) == 0) {
+		status = unit_copy_compile(&u, unit.buf, unit.len, 0);
+		unit_copy_release(&u);
+	}
+	if (status >= 0) {
+		struct cache_store store;
+		struct cache_stats st = CACHE_STATS_INIT;
+		log_msg("direct hit %s for '%s': %ld kernel(s)", key, ca->src, kernels);
+		cache_stats_add(&st, "direct_hit", 1);
+		cache_stats_add(&st, "local_hit", kernels);
+		cache_store_init(&store, config_get("dir"), 0);
+		cache_store_count(&store, NULL, &st);
+		cache_store_release(&store);
+		cache_stats_release(&st);
+	}
+out:
+	strbuf_release(&unit);
+	return status;
+}
+
 int main(int argc, char **argv)
 {
 	struct invocation inv = INVOCATION_INIT;
 	struct compile_args ca = COMPILE_ARGS_INIT;
 	const char *const *args;
 	const char *mode;
+	int status;
 	int own_name = !strncmp(strrchr(argv[0], '/') ? strrchr(argv[0], '/') + 1
 				: argv[0], "accc", 4);
 
@@ -112,5 +153,8 @@ int main(int argc, char **argv)
 	}
 	if (scan_file_for_pragma(ca.src) <= 0)
 		exec_compiler(inv.cc.buf, args);
+	status = direct_compile(inv.cc.buf, &ca);
+	if (status >= 0)
+		return status;
 	exec_core_compile(inv.cc.buf, args);
 }

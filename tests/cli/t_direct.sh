@@ -1,0 +1,65 @@
+#!/usr/bin/env bash
+# Direct mode: a compile accc has answered for good is remembered, and the
+# next identical compile is done by the front alone (no libclang, no
+# lookup), with the same object; any change that could matter is a miss.
+. "$(dirname "$0")/../lib/cli.sh"
+export ACCC_ITERATIONS=1 ACCC_BEAM=1 ACCC_PLANS=2 ACCC_SAMPLES=1 ACCC_QUIET=1
+
+cat > k.h <<'C'
+#define SCALE 3.0f
+C
+cat > k.c <<'C'
+#include "k.h"
+#pragma autocomp inout(x[n]) args(n=20000)
+void scale(int n, float *x)
+{
+	for (int i = 0; i < n; i++)
+		x[i] = x[i] * SCALE;
+}
+C
+log=$PWD/log
+export ACCC_LOGFILE=$log
+"$ACCC" gcc -O2 -c k.c -o first.o
+check_grep "a final answer is remembered" "direct mode: remembered k.c" "$log"
+: > "$log"
+"$ACCC" gcc -O2 -c k.c -o first.o
+check_grep "the same compile is a direct hit" "direct hit .* for 'k.c'" "$log"
+check_nogrep "...done by the front: no libclang, no lookup" "cache hit\|cache miss" "$log"
+cp first.o direct.o
+# the same object as the full path gives
+rm -rf "$ACCC_DIR/direct"
+"$ACCC" gcc -O2 -c k.c -o first.o
+check_same "a direct hit gives the full path's object" direct.o first.o
+run_cap st "$ACCC" cache stats
+check_grep "direct hits are counted" "^direct_hit *1" st.out
+
+miss() { # DESCRIPTION: the next compile must not be a direct hit
+	: > "$log"
+	"$ACCC" gcc "$@" >/dev/null 2>&1
+	if grep -q "direct hit" "$log"; then bad "$D: still a direct hit"; else ok; fi
+}
+hit() {
+	: > "$log"
+	"$ACCC" gcc "$@" >/dev/null 2>&1
+	if grep -q "direct hit" "$log"; then ok; else bad "$D: not a direct hit"; fi
+}
+D="a header the unit includes changed"; echo '#define SCALE 4.0f' > k.h; miss -O2 -c k.c -o first.o
+D="...and back (one result is remembered per compile: the last)"; echo '#define SCALE 3.0f' > k.h
+miss -O2 -c k.c -o first.o
+D="...then a hit again"; hit -O2 -c k.c -o first.o
+D="other flags"; miss -O1 -c k.c -o first.o
+D="another output name"; miss -O2 -c k.c -o other.o
+D="the source changed"; echo '/* edited */' >> k.c; miss -O2 -c k.c -o first.o
+D="the same again"; hit -O2 -c k.c -o first.o
+for key in $("$ACCC" cache list | awk '/ scale / { print $1 }'); do
+	"$ACCC" cache rm "$key" >/dev/null
+done
+D="its cache entry removed"; miss -O2 -c k.c -o first.o
+D="mode=off never looks"; ACCC_MODE=off miss -O2 -c k.c -o first.o
+D="ACCC_REPLACE bypasses it"; ACCC_REPLACE=scale=/dev/null miss -O2 -c k.c -o first.o
+# mode=cached with a miss is not final: nothing remembered
+rm -rf "$ACCC_DIR"
+: > "$log"
+ACCC_MODE=cached "$ACCC" gcc -O2 -c k.c -o c.o
+check_nogrep "a miss in cached mode is not remembered" "direct mode: remembered" "$log"
+finish

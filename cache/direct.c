@@ -69,8 +69,20 @@ int direct_key(const char *src, const char *const *args, const char *cc,
 		    DIRECT_MAGIC, version, cwd, real, (long long)st.st_size,
 		    (long long)st.st_mtim.tv_sec, st.st_mtim.tv_nsec, hash, src);
 	add_machine(&text);
-	for (; *args; args++)
+	for (; *args; args++) {
+		/* where the object and the dependency file go does not change the
+		 * unit: keep them out, so every output of one source shares a hit */
+		if (!strcmp(*args, "-o") || !strcmp(*args, "-MF") || !strcmp(*args, "-MT") ||
+		    !strcmp(*args, "-MQ")) {
+			if (args[1])
+				args++;
+			continue;
+		}
+		if (starts_with(*args, "-o") || starts_with(*args, "-MF") ||
+		    starts_with(*args, "-MT") || starts_with(*args, "-MQ"))
+			continue;
 		strbuf_addf(&text, "arg %zu %s\n", strlen(*args), *args);
+	}
 	hex128(XXH3_128bits(text.buf, text.len), ret_key);
 	ret = 0;
 out:

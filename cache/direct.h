@@ -20,8 +20,8 @@
 
 /*
  * The manifest key of a compile of `src` by `cc` (resolved to a path) with
- * the expanded `args`, in this working directory, by this accc `version`
- * on this machine.  Returns 0, or -1 when the source or compiler cannot be
+ * the expanded `args` (but where the object and dependency file go), in
+ * this working directory, by this accc `version` on this machine.  Returns 0, or -1 when the source or compiler cannot be
  * read (then there is no direct mode for this call).
  */
 int direct_key(const char *src, const char *const *args, const char *cc,

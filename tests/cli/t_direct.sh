@@ -48,7 +48,8 @@ D="...and back (one result is remembered per compile: the last)"; echo '#define 
 miss -O2 -c k.c -o first.o
 D="...then a hit again"; hit -O2 -c k.c -o first.o
 D="other flags"; miss -O1 -c k.c -o first.o
-D="another output name"; miss -O2 -c k.c -o other.o
+D="another output name shares the hit"; hit -O2 -c k.c -o other.o
+check "...and the object is right" cmp -s other.o direct.o
 D="the source changed"; echo '/* edited */' >> k.c; miss -O2 -c k.c -o first.o
 D="the same again"; hit -O2 -c k.c -o first.o
 for key in $("$ACCC" cache list | awk '/ scale / { print $1 }'); do

@@ -8,6 +8,7 @@
  */
 #include "fs.h"
 #include "run.h"
+#include "test_port.h"
 #include "strbuf.h"
 #include "xalloc.h"
 
@@ -153,9 +154,6 @@ __attribute__((unused)) static int nginx_start(struct server *s)
 __attribute__((unused)) static int fake_start(struct server *s, const char *mode, const char *delay)
 {
 	const char *src = getenv("ACCC_SRC");
-	struct strbuf line = STRBUF_INIT;
-	int fds[2];
-	char c;
 
 	child_init(&s->ch);
 	strvec_push(&s->ch.args, "python3");
@@ -164,18 +162,7 @@ __attribute__((unused)) static int fake_start(struct server *s, const char *mode
 	strvec_push(&s->ch.args, mode);
 	if (delay)
 		strvec_push(&s->ch.args, delay);
-	if (pipe(fds) < 0)
-		return -1;
-	s->ch.out_fd = fds[1];
-	s->ch.stdin_null = 1;
-	if (child_start(&s->ch) < 0)
-		return -1;
-	close(fds[1]);
-	while (read(fds[0], &c, 1) == 1 && c != '\n' && line.len < 16)
-		strbuf_addch(&line, c);
-	close(fds[0]);
-	s->port = atoi(line.buf);
-	strbuf_release(&line);
+	s->port = start_reading_port(&s->ch);
 	if (s->port <= 0) {
 		server_stop(s);
 		return -1;

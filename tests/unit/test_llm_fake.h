@@ -6,6 +6,7 @@
  */
 #include "fs.h"
 #include "run.h"
+#include "test_port.h"
 #include "strbuf.h"
 #include "xalloc.h"
 
@@ -62,9 +63,6 @@ __attribute__((unused)) static int fake_start(struct fake *f, const char *script
 					      const char *log, const char *const *env)
 {
 	const char *src = getenv("ACCC_SRC");
-	struct strbuf line = STRBUF_INIT;
-	int fds[2];
-	char c;
 
 	memset(f, 0, sizeof(*f));
 	child_init(&f->ch);
@@ -81,21 +79,7 @@ __attribute__((unused)) static int fake_start(struct fake *f, const char *script
 	for (; env && *env; env++)
 		strvec_push(&f->ch.env, *env);
 	f->log = xstrdup(log);
-	if (pipe(fds) < 0)
-		return -1;
-	f->ch.out_fd = fds[1];
-	f->ch.stdin_null = 1;
-	if (child_start(&f->ch) < 0) {
-		close(fds[0]);
-		close(fds[1]);
-		return -1;
-	}
-	close(fds[1]);
-	while (read(fds[0], &c, 1) == 1 && c != '\n' && line.len < 16)
-		strbuf_addch(&line, c);
-	close(fds[0]);
-	f->port = atoi(line.buf);
-	strbuf_release(&line);
+	f->port = start_reading_port(&f->ch);
 	if (f->port <= 0) {
 		fake_stop(f);
 		return -1;

@@ -116,8 +116,48 @@ static int line_holds(const char *dir, const char *line, size_t len)
 	return ok;
 }
 
+int direct_object_ok(const char *const *args)
+{
+	static const char *const bad[] = { "-MD", "-MMD", "-Wp,-MD", "-Wp,-MMD", "-M", "-MM",
+		"--coverage", "-fprofile-arcs", "-ftest-coverage", "-fprofile-generate",
+		"-fprofile-instr-generate", "-gsplit-dwarf", "-save-temps", "-fdump-", NULL };
+	const char *const *b;
+
+	for (; *args; args++)
+		for (b = bad; *b; b++)
+			if (starts_with(*args, *b))
+				return 0;
+	return 1;
+}
+
+/* The kept object of a manifest line "object <size> <hash>". */
+static int read_object(const char *dir, const char *key, const char *line, size_t len,
+		       struct strbuf *out)
+{
+	struct strbuf path = STRBUF_INIT, obj = STRBUF_INIT;
+	unsigned long long size;
+	char *after, hash[33];
+	int ok = 0;
+
+	size = strtoull(line + 7, &after, 10);
+	if (*after != ' ' || (size_t)(line + len - after - 1) != 32)
+		return 0;
+	manifest_path(&path, dir, key);
+	strbuf_addstr(&path, ".o");
+	if (strbuf_read_file(&obj, path.buf, 1u << 30) == 0 && obj.len == size) {
+		hex128(XXH3_128bits(obj.buf, obj.len), hash);
+		if (!strncmp(hash, after + 1, 32)) {
+			strbuf_add(out, obj.buf, obj.len);
+			ok = 1;
+		}
+	}
+	strbuf_release(&path);
+	strbuf_release(&obj);
+	return ok;
+}
+
 int direct_lookup(const char *dir, const char *key, struct strbuf *ret_unit,
-		  long *ret_kernels)
+		  long *ret_kernels, struct strbuf *ret_object)
 {
 	struct strbuf path = STRBUF_INIT, m = STRBUF_INIT;
 	const char *p, *end;
@@ -143,21 +183,30 @@ int direct_lookup(const char *dir, const char *key, struct strbuf *ret_unit,
 			hit = 1;
 			break;
 		}
+		if (!strncmp(p, "object ", 7)) {
+			if (!read_object(dir, key, p, (size_t)(nl - p), ret_object))
+				strbuf_reset(ret_object); /* no object: compile the unit */
+			p = nl + 1;
+			continue;
+		}
 		if (!line_holds(dir, p, (size_t)(nl - p)))
 			break;
 		kernels += !strncmp(p, "entry ", 6);
 		p = nl + 1;
 	}
 out:
+	if (!hit)
+		strbuf_reset(ret_object);
 	strbuf_release(&path);
 	strbuf_release(&m);
 	return hit;
 }
 
 int direct_store(const char *dir, const char *key, const char *const *entries,
-		 const char *const *headers, const char *unit, size_t len)
+		 const char *const *headers, const char *unit, size_t len,
+		 const char *object)
 {
-	struct strbuf m = STRBUF_INIT, path = STRBUF_INIT, sub = STRBUF_INIT;
+	struct strbuf m = STRBUF_INIT, path = STRBUF_INIT, sub = STRBUF_INIT, obj = STRBUF_INIT;
 	char hash[33];
 	int ret = -1;
 
@@ -169,14 +218,25 @@ int direct_store(const char *dir, const char *key, const char *const *entries,
 			goto out; /* not a file we can check again: no manifest */
 		strbuf_addf(&m, "header %s %s\n", hash, *headers);
 	}
-	strbuf_addf(&m, "unit %zu\n", len);
-	strbuf_add(&m, unit, len);
 	manifest_path(&path, dir, key);
 	path_dirname(&sub, path.buf);
-	if (mkdir_p(sub.buf, 0755) == 0 &&
-	    write_file_atomic(path.buf, m.buf, m.len, 0644) == 0)
+	if (mkdir_p(sub.buf, 0755) < 0)
+		goto out;
+	if (object && strbuf_read_file(&obj, object, 1u << 30) == 0) {
+		/* the object first: a manifest never names one not there yet */
+		strbuf_addstr(&path, ".o");
+		if (write_file_atomic(path.buf, obj.buf, obj.len, 0644) == 0) {
+			hex128(XXH3_128bits(obj.buf, obj.len), hash);
+			strbuf_addf(&m, "object %zu %s\n", obj.len, hash);
+		}
+		strbuf_setlen(&path, path.len - 2);
+	}
+	strbuf_addf(&m, "unit %zu\n", len);
+	strbuf_add(&m, unit, len);
+	if (write_file_atomic(path.buf, m.buf, m.len, 0644) == 0)
 		ret = 0;
 out:
+	strbuf_release(&obj);
 	strbuf_release(&m);
 	strbuf_release(&path);
 	strbuf_release(&sub);

@@ -12,8 +12,11 @@
  *   accc-direct 1
  *   entry <cache key>            (one per kernel)
  *   header <xxh3-128> <path>     (one per included file)
+ *   object <size> <xxh3-128>     (optional: <key>.o beside it is the object)
  *   unit <length>
  *   <the unit's bytes>
+ * With an object, a hit needs no compiler at all: only compiles that print
+ * nothing, write no dependency file and embed no output path keep one.
  * libc only (xxhash is used header-only), so the front can link it.
  */
 #include "strbuf.h"
@@ -34,13 +37,20 @@ int direct_key(const char *src, const char *const *args, const char *cc,
  * miss (nothing appended).
  */
 int direct_lookup(const char *dir, const char *key, struct strbuf *ret_unit,
-		  long *ret_kernels);
+		  long *ret_kernels, struct strbuf *ret_object);
+
+/* May a compile with these arguments keep its object?  Not with a
+ * dependency file, nor with options that put the object's own path into it
+ * (coverage, profiling, split DWARF). */
+int direct_object_ok(const char *const *args);
 
 /*
  * Remember the unit of a compile: the cache entries it used, the files it
- * includes (read and hashed now), the unit.  Returns 0, or -1 (logged).
+ * includes (read and hashed now), the unit, and the object it made when
+ * `object` names one.  Returns 0, or -1 (logged).
  */
 int direct_store(const char *dir, const char *key, const char *const *entries,
-		 const char *const *headers, const char *unit, size_t len);
+		 const char *const *headers, const char *unit, size_t len,
+		 const char *object);
 
 #endif

@@ -170,7 +170,7 @@ static int find_variants(struct compile_job *job, const struct detect *d,
 
 /* Remember a final result for direct mode (cache/direct.h). */
 static void direct_remember(struct compile_job *job, const struct detect *d,
-			    const char *text, size_t len)
+			    const char *text, size_t len, const char *object)
 {
 	struct strvec headers = STRVEC_INIT;
 	char key[33];
@@ -178,7 +178,8 @@ static void direct_remember(struct compile_job *job, const struct detect *d,
 	if (direct_key(job->ca.src, job->ca.args.v, job->cc, ACCC_VERSION, key) < 0)
 		return;
 	detect_headers(d, &headers);
-	if (direct_store(config_get("dir"), key, job->final_keys.v, headers.v, text, len) == 0)
+	if (direct_store(config_get("dir"), key, job->final_keys.v, headers.v, text, len,
+			 object) == 0)
 		log_msg("direct mode: remembered %s as %s", job->ca.src, key);
 	strvec_clear(&headers);
 }
@@ -206,13 +207,15 @@ static void rewrite(struct compile_job *job, const struct detect *d,
 static int run_job(struct compile_job *job, struct detect *d, struct unit_copy *u)
 {
 	struct strbuf text = STRBUF_INIT;
-	int status, final;
+	int status, final, keep = direct_object_ok(job->ca.args.v);
 
 	if (load_replacements(job, d) < 0)
 		job->nr_repls = 0;
 	final = find_variants(job, d, u->output) && !getenv("ACCC_REPLACE");
 	rewrite(job, d, job->repls, job->nr_repls, &text);
-	status = unit_copy_compile(u, text.buf, text.len, job->nr_repls > 0);
+	/* captured when the object may be kept: only a silent compile's is */
+	status = unit_copy_compile(u, text.buf, text.len, job->nr_repls ? UNIT_COPY_HOLD :
+				   final && keep ? UNIT_COPY_CAPTURE : UNIT_COPY_INHERIT);
 	if (status != 0 && job->nr_repls) {
 		final = 0;
 		warning("the variant of '%s' does not compile; using the original kernel",
@@ -222,11 +225,11 @@ static int run_job(struct compile_job *job, struct detect *d, struct unit_copy *
 		else {
 			strbuf_reset(&text);
 			rewrite(job, d, NULL, 0, &text);
-			status = unit_copy_compile(u, text.buf, text.len, 0);
+			status = unit_copy_compile(u, text.buf, text.len, UNIT_COPY_INHERIT);
 		}
 	}
 	if (status == 0 && final && !log_first_warning())
-		direct_remember(job, d, text.buf, text.len);
+		direct_remember(job, d, text.buf, text.len, keep && u->quiet ? u->output : NULL);
 	strbuf_release(&text);
 	return status;
 }

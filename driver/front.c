@@ -13,6 +13,7 @@
 #include "config.h"
 #include "cache_store.h"
 #include "direct.h"
+#include "fs.h"
 #include "log.h"
 #include "scan.h"
 #include "strbuf.h"
@@ -23,6 +24,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 static const char *const subcommands[] = {
@@ -90,7 +92,7 @@ static _Noreturn void exec_core_compile(const char *cc, const char *const *args)
  */
 static int direct_compile(const char *cc, const struct compile_args *ca)
 {
-	struct strbuf unit = STRBUF_INIT;
+	struct strbuf unit = STRBUF_INIT, object = STRBUF_INIT;
 	struct unit_copy u;
 	char key[33];
 	long kernels = 0;
@@ -98,10 +100,17 @@ static int direct_compile(const char *cc, const struct compile_args *ca)
 
 	if (getenv("ACCC_REPLACE") ||
 	    direct_key(ca->src, ca->args.v, cc, ACCC_VERSION, key) < 0 ||
-	    !direct_lookup(config_get("dir"), key, &unit, &kernels))
+	    !direct_lookup(config_get("dir"), key, &unit, &kernels, &object))
 		goto out;
-	if (unit_copy_init(&u, cc, ca) == 0) {
-		status = unit_copy_compile(&u, unit.buf, unit.len, 0);
+	if (object.len && direct_object_ok(ca->args.v)) {
+		/* the kept object: no compiler at all */
+		char *output = unit_copy_output_name(ca);
+		mode_t mask = umask(0);
+		umask(mask);
+		status = write_file_atomic(output, object.buf, object.len, 0666 & ~(int)mask) < 0 ? -1 : 0;
+		free(output);
+	} else if (unit_copy_init(&u, cc, ca) == 0) {
+		status = unit_copy_compile(&u, unit.buf, unit.len, UNIT_COPY_INHERIT);
 		unit_copy_release(&u);
 	}
 	if (status >= 0) {
@@ -117,6 +126,7 @@ static int direct_compile(const char *cc, const struct compile_args *ca)
 	}
 out:
 	strbuf_release(&unit);
+	strbuf_release(&object);
 	return status;
 }
 

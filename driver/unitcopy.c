@@ -66,6 +66,13 @@ out:
 }
 
 /* Default object name when there is no -o: basename with .o, in cwd. */
+static char *default_output(const char *src);
+
+char *unit_copy_output_name(const struct compile_args *ca)
+{
+	return ca->output ? xstrdup(ca->output) : default_output(ca->src);
+}
+
 static char *default_output(const char *src)
 {
 	struct strbuf sb = STRBUF_INIT;
@@ -104,7 +111,8 @@ static int compile_copy(struct unit_copy *u, int hold)
 		strvec_pushf(&c.args, "-fdebug-prefix-map=%s=%s", u->tmpdir.buf, srcdir.buf);
 	if (hold) {
 		status = child_capture(&c, &out, &err, 16 << 20);
-		if (!status) {
+		u->quiet = !out.len && !err.len;
+		if (!status || hold == UNIT_COPY_CAPTURE) {
 			fwrite(out.buf, 1, out.len, stdout);
 			fwrite(err.buf, 1, err.len, stderr);
 		} else if (err.len)
@@ -128,7 +136,7 @@ int unit_copy_init(struct unit_copy *u, const char *cc, const struct compile_arg
 	u->cleanup_dir = u->cleanup_src = -1;
 	strbuf_init(&u->tmpdir, 0);
 	strbuf_init(&u->tmpsrc, 0);
-	u->output = ca->output ? xstrdup(ca->output) : default_output(ca->src);
+	u->output = unit_copy_output_name(ca);
 	if (make_tmpdir(&u->tmpdir, "compile") < 0)
 		return -1;
 	strbuf_addf(&u->tmpsrc, "%s/", u->tmpdir.buf);

@@ -18,17 +18,26 @@ struct unit_copy {
 	struct strbuf tmpdir, tmpsrc;
 	char *output;                /* the object the compiler writes */
 	int cleanup_dir, cleanup_src;
+	int quiet;                   /* a held compile printed nothing */
 };
 
 /* Make the private directory.  Returns 0, or -1 (logged). */
 int unit_copy_init(struct unit_copy *u, const char *cc, const struct compile_args *ca);
+enum unit_copy_output {
+	UNIT_COPY_INHERIT = 0,  /* the compiler writes to our stdout/stderr */
+	UNIT_COPY_HOLD,         /* shown only on success (a variant that does not
+				   compile is accc's failure, not the user's) */
+	UNIT_COPY_CAPTURE,      /* captured and shown: u->quiet says if empty */
+};
+
 /*
- * Write `text` as the copy and compile it.  With `hold`, the compiler's
- * output is shown only when it succeeds (a variant that does not compile is
- * accc's failure, not the user's).  Returns the compiler's exit status, or
- * -1 when it could not run; a dependency file is fixed after a success.
+ * Write `text` as the copy and compile it, its output as `how` says.
+ * Returns the compiler's exit status, or -1 when it could not run; a
+ * dependency file is fixed after a success.
  */
-int unit_copy_compile(struct unit_copy *u, const char *text, size_t len, int hold);
+int unit_copy_compile(struct unit_copy *u, const char *text, size_t len, int how);
+/* The object a compile writes: -o's value, or the source's basename.o. */
+char *unit_copy_output_name(const struct compile_args *ca);
 /* Remove the directory. */
 void unit_copy_release(struct unit_copy *u);
 

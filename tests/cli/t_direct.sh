@@ -58,6 +58,29 @@ done
 D="its cache entry removed"; miss -O2 -c k.c -o first.o
 D="mode=off never looks"; ACCC_MODE=off miss -O2 -c k.c -o first.o
 D="ACCC_REPLACE bypasses it"; ACCC_REPLACE=scale=/dev/null miss -O2 -c k.c -o first.o
+# the object itself is kept for silent compiles without a dependency file:
+# such a hit runs no compiler at all
+D="same again"; hit -O2 -c k.c -o first.o
+: > "$log"
+ACCC_TRACE=1 "$ACCC" gcc -O2 -c k.c -o kept.o 2> trace.err
+check_grep "a kept object is a direct hit" "direct hit" "$log"
+check_nogrep "...that runs no compiler" "trace: run\|trace: exec" trace.err
+"$ACCC" gcc -O2 -c k.c -o kept.o # with its manifest remembered above
+rm -rf "$ACCC_DIR/direct"; ACCC_MODE=cached "$ACCC" gcc -O2 -c k.c -o full.o
+check_same "the kept object is the full path's object" kept.o full.o
+: > "$log"
+"$ACCC" gcc -O2 -c k.c -MD -o dep.o; "$ACCC" gcc -O2 -c k.c -MD -o dep.o
+check "with -MD the dependency file is still written" test -s dep.d
+ACCC_TRACE=1 "$ACCC" gcc -O2 -c k.c -MD -o dep.o 2> trace2.err
+check_grep "...so the compiler runs on a direct hit" "trace: run" trace2.err
+printf '#include "k.h"
+#pragma autocomp inout(x[n]) args(n=20000)
+void warn(int n, float *x) { int unused; for (int i = 0; i < n; i++) x[i] *= SCALE; }
+' > w.c
+"$ACCC" gcc -Wall -O2 -c w.c -o w.o 2>/dev/null
+run_cap w2 "$ACCC" gcc -Wall -O2 -c w.c -o w.o
+check_grep "a compile with warnings repeats them on a direct hit" "unused variable" w2.err
+
 # mode=cached with a miss is not final: nothing remembered
 rm -rf "$ACCC_DIR"
 : > "$log"

@@ -11,6 +11,7 @@
 #   ACCC_BIN=build/driver/accc tests/bench/bench_lua.sh [RUNS]
 set -u
 here=$(cd "$(dirname "$0")" && pwd)
+. "$here/../lib/bench.sh"
 : "${ACCC_SRC:=$(cd "$here/../.." && pwd)}"
 : "${ACCC_BUILD:=$ACCC_SRC/build}"
 : "${ACCC_BIN:=$ACCC_BUILD/driver/accc}"
@@ -45,30 +46,8 @@ one_build() {
 	awk -v r="${t[0]}" -v u="${t[1]}" -v s="${t[2]}" 'BEGIN { printf "%.3f %.3f\n", r, u + s }'
 }
 
-median() { sort -g | awk '{ v[NR] = $1 } END { m = int((NR + 1) / 2);
-	print (NR % 2) ? v[m] : (v[m] + v[m + 1]) / 2 }'; }
 
 echo "lua5.4 build, make -j1, $runs runs each, ABBA order; accc = $ACCC_BIN"
-one_build cc >/dev/null
-one_build "$ACCC_BIN" >/dev/null
-: >"$W/runs"
-for ((i = 1; i <= runs; i++)); do
-	if ((i % 2)); then
-		c=$(one_build cc)
-		a=$(one_build "$ACCC_BIN")
-	else
-		a=$(one_build "$ACCC_BIN")
-		c=$(one_build cc)
-	fi
-	echo "$c $a" >>"$W/runs"
-	awk -v i="$i" '{ printf "run %d: wall cc %.3fs accc %.3fs ratio %.4f | cpu cc %.3fs accc %.3fs ratio %.4f\n",
-		i, $1, $3, $3 / $1, $2, $4, $4 / $2 }' <<<"$c $a"
-done
+bench_abba "$runs" "$W/runs"
 # columns of runs: cc wall, cc cpu, accc wall, accc cpu
-col() { awk -v k="$1" '{ print $k }' "$W/runs" | median; }
-rat() { awk -v x="$1" -v y="$2" '{ print $x / $y }' "$W/runs" | median; }
-awk -v cw="$(col 1)" -v cc="$(col 2)" -v aw="$(col 3)" -v ac="$(col 4)" \
-    -v rw="$(rat 3 1)" -v rc="$(rat 4 2)" 'BEGIN {
-	printf "median wall: cc %.3fs accc %.3fs; median cpu: cc %.3fs accc %.3fs\n", cw, aw, cc, ac
-	printf "median ratio accc/cc, wall: %.4f (of paired runs), %.4f (of medians)\n", rw, aw / cw
-	printf "median ratio accc/cc, cpu:  %.4f (of paired runs), %.4f (of medians); goal <= 1.01\n", rc, ac / cc }'
+bench_summary "$W/runs" "goal <= 1.01"

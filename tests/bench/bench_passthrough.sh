@@ -17,6 +17,7 @@
 #   ACCC_BIN=build/driver/accc tests/bench/bench_passthrough.sh [N [BLOCK]]
 set -u
 here=$(cd "$(dirname "$0")" && pwd)
+. "$here/../lib/bench.sh"
 : "${ACCC_SRC:=$(cd "$here/../.." && pwd)}"
 : "${ACCC_BUILD:=$ACCC_SRC/build}"
 : "${ACCC_BIN:=$ACCC_BUILD/driver/accc}"
@@ -65,9 +66,6 @@ one_block() {
 	t1=$EPOCHREALTIME
 	awk -v a="$t0" -v b="$t1" -v k="$block" 'BEGIN { printf "%.4f\n", (b - a) * 1000 / k }'
 }
-
-median() { sort -g | awk '{ v[NR] = $1 } END { m = int((NR + 1) / 2);
-	print (NR % 2) ? v[m] : (v[m] + v[m + 1]) / 2 }'; }
 
 # pair LABEL CMD-A... -- CMD-B...: alternating blocks, medians, difference
 pair() {

@@ -186,6 +186,69 @@ static void read_caches(struct hostinfo *hi)
 	}
 }
 
+#ifdef HOST_X86
+/*
+ * Virtual machines often publish no cache folders in sysfs; the CPU's own
+ * deterministic cache parameters (leaf 4 on Intel, 0x8000001d on AMD) say
+ * the same thing.  Only used when sysfs said nothing, so a host whose
+ * sysfs works keeps the fingerprint it had.
+ */
+static void read_caches_cpuid(struct hostinfo *hi)
+{
+	unsigned int r[4], leaf = 4, maxleaf = __get_cpuid_max(0, NULL);
+	unsigned int i;
+
+	if (!strcmp(hi->vendor, "AuthenticAMD") || !strcmp(hi->vendor, "HygonGenuine")) {
+		if (__get_cpuid_max(0x80000000, NULL) < 0x8000001d)
+			return;
+		leaf = 0x8000001d;
+	} else if (maxleaf < 4) {
+		return;
+	}
+	for (i = 0; i < 16; i++) {
+		unsigned int type, level, ways, parts, line, sets;
+		int slot;
+
+		__cpuid_count(leaf, i, r[0], r[1], r[2], r[3]);
+		type = r[0] & 0x1f;
+		if (!type)
+			break;
+		level = (r[0] >> 5) & 7;
+		ways = (r[1] >> 22) + 1;
+		parts = ((r[1] >> 12) & 0x3ff) + 1;
+		line = (r[1] & 0xfff) + 1;
+		sets = r[2] + 1;
+		if (level == 1)
+			slot = type == 2 ? 1 : 0;
+		else if (level == 2 || level == 3)
+			slot = (int)level;
+		else
+			continue;
+		if (type == 2 && level != 1)
+			continue;
+		hi->cache[slot] = (long)ways * parts * line * sets;
+	}
+}
+
+/* The older extended leaves, which hypervisors fill more often. */
+static void read_caches_cpuid_legacy(struct hostinfo *hi)
+{
+	unsigned int r[4], maxext = __get_cpuid_max(0x80000000, NULL);
+
+	if (maxext >= 0x80000005 && !strcmp(hi->vendor, "AuthenticAMD")) {
+		__cpuid(0x80000005, r[0], r[1], r[2], r[3]);
+		hi->cache[0] = (long)(r[2] >> 24) * 1024;
+		hi->cache[1] = (long)(r[3] >> 24) * 1024;
+	}
+	if (maxext >= 0x80000006) {
+		__cpuid(0x80000006, r[0], r[1], r[2], r[3]);
+		hi->cache[2] = (long)(r[2] >> 16) * 1024;
+		if (!strcmp(hi->vendor, "AuthenticAMD"))
+			hi->cache[3] = (long)(r[3] >> 18) * 512 * 1024;
+	}
+}
+#endif
+
 /* Non-x86 hosts: the model name and feature flags of /proc/cpuinfo. */
 static void read_cpuinfo(struct hostinfo *hi)
 {
@@ -230,6 +293,12 @@ void hostinfo_read(struct hostinfo *hi)
 	if (!hi->model_name[0])
 		read_cpuinfo(hi);
 	read_caches(hi);
+#ifdef HOST_X86
+	if (!hi->cache[0] && !hi->cache[2] && !hi->cache[3])
+		read_caches_cpuid(hi);
+	if (!hi->cache[0] && !hi->cache[2] && !hi->cache[3])
+		read_caches_cpuid_legacy(hi);
+#endif
 	hi->cpus = (int)sysconf(_SC_NPROCESSORS_ONLN);
 }
 

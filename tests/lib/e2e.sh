@@ -219,8 +219,11 @@ fake_llm_start() {
 	python3 "$ACCC_SRC/tests/fake/llm_server.py" --script "$script" --log "$FAKE_LOG" \
 		--lifetime 600 --max-requests "${FAKE_MAX_REQUESTS:-100000}" >"$pf" 2>"$T_DIR/fake.err" &
 	FAKE_PID=$!
-	for i in $(seq 100); do
+	# the server prints its port once it listens; 600 x 0.1 s only bounds a
+	# hung start (a loaded machine makes the wait longer, never a failure)
+	for i in $(seq 600); do
 		[ -s "$pf" ] && break
+		kill -0 "$FAKE_PID" 2>/dev/null || break
 		sleep 0.1
 	done
 	FAKE_URL=http://127.0.0.1:$(head -n1 "$pf")/v1

@@ -73,8 +73,11 @@ fake_start() {
 	env $FAKE_ENV python3 "$S_FAKE/llm_server.py" --script "$script" --log "$log" \
 		--lifetime 600 --max-requests 100000 $FAKE_ARGS > "$pf" 2>"$T_DIR/fake.err" &
 	FAKE_PID=$!
-	for i in $(seq 100); do
+	# the server prints its port once it listens; 600 x 0.1 s only bounds a
+	# hung start (a loaded machine makes the wait longer, never a failure)
+	for i in $(seq 600); do
 		[ -s "$pf" ] && break
+		kill -0 "$FAKE_PID" 2>/dev/null || break
 		sleep 0.1
 	done
 	FAKE_PORT=$(head -n1 "$pf")

@@ -176,13 +176,20 @@ check_grep "splice restores the original line" '#line 7 "prog.c"' spliced_text.c
 
 # --- an interrupted compile leaves no temporary copy behind
 mkdir -p tmp
-printf '#!/bin/sh\necho $$ > slowcc.pid\nexec sleep 30\n' > slowcc; chmod +x slowcc
+# No race with the load of the machine: the test waits for slowcc.pid (the
+# compiler runs, so the copy exists) for up to 300 s, and then for the
+# compiler to be gone for up to 60 s, far less than its 600-s nap.
+printf '#!/bin/sh\necho $$ > slowcc.pid.tmp\nmv slowcc.pid.tmp slowcc.pid\nexec sleep 600\n' > slowcc
+chmod +x slowcc
 TMPDIR=$PWD/tmp "$ACCC" ./slowcc -c w.c -o slow.o & pid=$!
-for i in $(seq 50); do [ -n "$(ls tmp)" ] && break; sleep 0.1; done
+for i in $(seq 3000); do [ -s slowcc.pid ] && break; sleep 0.1; done
 check "the copy exists while compiling" test -n "$(ls tmp)"
 kill -TERM $pid; wait $pid; rc=$?
 check_eq "SIGTERM is reported as such" "$rc" 143
 check_eq "no temporary left after SIGTERM" "$(ls tmp)" ""
-sleep 0.2   # then the compiler must be gone (a zombie waiting for init is gone)
-check "the compiler was stopped with accc" bash -c "! ps -o stat= -p $(cat slowcc.pid) | grep -q '^[^Z]'"
+# then the compiler must be gone (a zombie waiting for init is gone)
+alive="ps -o stat= -p $(cat slowcc.pid) | grep -q '^[^Z]'"
+for i in $(seq 600); do bash -c "$alive" || break; sleep 0.1; done
+check "the compiler was stopped with accc" bash -c "! $alive"
+if bash -c "$alive"; then kill "$(cat slowcc.pid)"; fi
 finish

@@ -80,7 +80,9 @@ check_py "down: the search stopped after its first step" \
 	'd["iterations_run"] == 1 and d["stopped"].startswith("every plan request failed")'
 check_py "down: its plans are llm-error nodes" \
 	'len(d["nodes"]) == 3 and all(n["status"] == "llm-error" for n in d["nodes"][1:])'
-check "down: it gave up quickly ($took s)" test "$took" -lt 30
+# how quickly is a figure, not an assertion (a loaded machine is slower):
+# that it gave up is the stop reason above, after the first step
+echo "down: gave up after $took s"
 check_eq "down: nothing stored" "$("$ACCC" cache list | grep -c saxpy)" 0
 check_eq "down: the search is counted" "$(cstat searches)" 1
 # why is said once: on stderr (a warning) or in the log

@@ -105,7 +105,9 @@ nginx_start() {
 			-c "$top/conf/nginx.conf" -e "$top/logs/error.log" \
 			</dev/null >/dev/null 2>>"$top/logs/stderr" &
 		NGINX_PID=$!
-		for i in $(seq 50); do
+		# bounds a hung start only: the loop ends when the port opens
+		# or nginx exits, so a loaded machine only waits longer
+		for i in $(seq 600); do
 			nginx__port_open "$port" && break
 			kill -0 "$NGINX_PID" 2>/dev/null || break
 			sleep 0.1

@@ -311,8 +311,9 @@ static void test_killed(void)
 	put_seed(c, 63, key);
 	CHECK(got_seed(c, 63, CACHE_HIT_LOCAL));
 	dt = now_s() - t0;
+	/* the time is a figure (load makes it longer); that the dead server
+	 * was tried once, not per lookup, is the counter */
 	printf("server killed: 3 lookups and a put took %.3f s\n", dt);
-	CHECK(dt < 1.0);
 	CHECK_INT(counter(c, "error_remote"), 1);
 	cache_free(c);
 	server_stop(&s);
@@ -326,12 +327,17 @@ static void test_misbehaving(void)
 	char *spec;
 	double t0, first, second;
 
-	/* slower than the timeout: the added time is bounded by it, once */
-	if (fake_start(&s, "slow", "5") < 0) {
+	/*
+	 * Slower than the timeout: the added time is bounded by it, once.
+	 * The gaps are wide so that no load can blur them: a 2-s timeout
+	 * against a 30-s answer (bound 15 s), and a second lookup that does
+	 * not ask the server (it would cost the 2 s again).
+	 */
+	if (fake_start(&s, "slow", "30") < 0) {
 		CHECK(!"fake server starts");
 		return;
 	}
-	spec = xstrfmt("%s|timeout=400", s.url);
+	spec = xstrfmt("%s|timeout=2000", s.url);
 	c = open_team("slow", spec, NULL);
 	t0 = now_s();
 	CHECK(got_seed(c, 1, CACHE_MISS));
@@ -339,10 +345,10 @@ static void test_misbehaving(void)
 	t0 = now_s();
 	CHECK(got_seed(c, 2, CACHE_MISS));
 	second = now_s() - t0;
-	printf("slow server, timeout 0.4 s: first lookup %.3f s, second %.3f s\n",
+	printf("slow server, timeout 2 s: first lookup %.3f s, second %.3f s\n",
 	       first, second);
-	CHECK(first >= 0.35 && first < 1.0);
-	CHECK(second < 0.05);
+	CHECK(first >= 1.9 && first < 15.0);
+	CHECK(second < 1.9);
 	CHECK_INT(counter(c, "error_remote"), 1);
 	cache_free(c);
 	free(spec);
@@ -354,13 +360,13 @@ static void test_misbehaving(void)
 			CHECK(!"fake server starts");
 			return;
 		}
-		cfg.transfer_timeout_ms = 3000;
+		cfg.transfer_timeout_ms = 30000; /* >> the 15-s bound below */
 		c = open_team("garbage", s.url, &cfg);
 		t0 = now_s();
 		CHECK(got_seed(c, 1, CACHE_MISS));
 		CHECK(got_seed(c, 2, CACHE_MISS));
 		printf("%s: two lookups took %.3f s\n", modes[i], now_s() - t0);
-		CHECK(now_s() - t0 < 2.5);
+		CHECK(now_s() - t0 < 15.0); /* garbage detected, no timeout waited */
 		CHECK(counter(c, "error_remote") >= 1);
 		CHECK_INT(counter(c, "entries"), 0);
 		if (!strcmp(modes[i], "garbage-body"))

@@ -135,7 +135,9 @@ __attribute__((unused)) static int nginx_start(struct server *s)
 		s->ch.stdin_null = 1;
 		if (child_start(&s->ch) < 0)
 			break;
-		for (until = now_s() + 5; now_s() < until && !port_open(s->port);)
+		/* a bound for a hung start, not a timing: a loaded machine only
+		 * makes the wait longer, never the test fail */
+		for (until = now_s() + 60; now_s() < until && !port_open(s->port);)
 			usleep(10000);
 		if (port_open(s->port) && (!s->tls_port || port_open(s->tls_port))) {
 			s->url = xstrfmt("http://127.0.0.1:%d", s->port);

@@ -123,10 +123,12 @@ static void test_errors(void)
 	CHECK(r.message.len > 0);
 	free(url);
 
+	/* a 0.4-s timeout against a 30-s answer: the bound of 15 s tells them
+	 * apart whatever the load on the machine */
 	t0 = now_s();
-	one(&r, "GET", "/echo", "slow; delay=3", 400, 0);
+	one(&r, "GET", "/echo", "slow; delay=30", 400, 0);
 	CHECK_INT(r.err, HTTP_ERR_TIMEOUT);
-	CHECK(now_s() - t0 < 2.0);
+	CHECK(now_s() - t0 < 15.0);
 
 	one(&r, "GET", "/echo", "huge; size=2000000", 0, 1 << 20);
 	CHECK_INT(r.err, HTTP_ERR_TOO_LARGE);
@@ -189,18 +191,25 @@ static void test_batch_concurrency(void)
 	struct fake_stats st;
 	double t;
 
+	/*
+	 * The server's count of requests in flight is the assertion; of the
+	 * wall time only the lower bound is (load only makes it longer), the
+	 * rest is a printed figure.
+	 */
 	/* 6 requests of 0.5 s, 2 at a time: 3 rounds */
 	t = run_batch("capped", 6, 2, "slow; delay=0.5");
 	st = fake_log_stats(srv.log, "path", "phase=capped");
 	CHECK_INT(st.requests, 6);
 	CHECK_INT(st.max_inflight, 2);
-	CHECK(t >= 1.4 && t < 3.0);
+	CHECK(t >= 1.4);
+	printf("6 requests of 0.5 s, 2 at a time: %.2f s\n", t);
 	/* 8 at once: one round */
 	t = run_batch("open", 8, 8, "slow; delay=0.5");
 	st = fake_log_stats(srv.log, "path", "phase=open");
 	CHECK_INT(st.requests, 8);
 	CHECK_INT(st.max_inflight, 8);
-	CHECK(t >= 0.45 && t < 1.5);
+	CHECK(t >= 0.45);
+	printf("8 requests of 0.5 s at once: %.2f s\n", t);
 }
 
 struct retry_state {
@@ -239,14 +248,14 @@ static void test_batch_retry_and_deadline(void)
 	CHECK_INT(resp[1].status, 200);
 
 	/* the deadline cuts a slow request and refuses a later retry */
-	strvec_push(&h2, "X-Fake-Fault: slow; delay=3");
+	strvec_push(&h2, "X-Fake-Fault: slow; delay=30"); /* >> 15 s: see below */
 	req[0] = (struct http_request){ .url = u1, .headers = &h2 };
 	req[1] = (struct http_request){ .url = u2, .headers = &h };
 	o.deadline = now_s() + 0.5;
 	s.calls[0] = s.calls[1] = 0;
 	t0 = now_s();
 	http_batch(req, resp, 2, &o, retry_twice, &s);
-	CHECK(now_s() - t0 < 1.5);
+	CHECK(now_s() - t0 < 15.0); /* the deadline, not the 30-s answer */
 	CHECK_INT(resp[0].err, HTTP_ERR_TIMEOUT);
 	CHECK(strstr(resp[0].message.buf, "deadline") != NULL);
 	CHECK_INT(resp[1].status, 503);

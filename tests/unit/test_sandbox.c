@@ -222,11 +222,13 @@ static void test_group_kill(void)
 	double t0 = now_s();
 	int r = run_mode("orphan", pidfile, -1, 300);
 
+	/* the orphan pauses forever: any bound tells the kill from a wait,
+	 * and the polls below end as soon as it is gone (load: longer waits) */
 	CHECK_INT(r, 128 + SIGKILL);
-	CHECK(now_s() - t0 < 5);
+	CHECK(now_s() - t0 < 60);
 	if (strbuf_read_file(&pid, pidfile, 64) == 0 && pid.len) {
 		int i, alive = 1;
-		for (i = 0; i < 100 && alive; i++) {
+		for (i = 0; i < 3000 && alive; i++) {
 			alive = running(atoi(pid.buf));
 			if (alive)
 				usleep(10000);

@@ -12,7 +12,7 @@ int cmd_hw(int argc, const char **argv);
 
 int cmd_hw(int argc, const char **argv)
 {
-	const struct target *t = &target_table[0];
+	const struct target *t = target_list[0];
 	struct strbuf out = STRBUF_INIT;
 	int json = 0, i, ret;
 

@@ -192,8 +192,8 @@ struct target {
 			struct target_result *res);
 };
 
-/* The registry, NULL name terminated; target_table[0] is host. */
-extern const struct target target_table[];
+/* The registry, NULL-terminated; target_list[0] is host. */
+extern const struct target *const target_list[];
 /* The descriptor named `name`, or NULL. */
 const struct target *target_find(const char *name);
 

@@ -7,14 +7,14 @@
 
 /*
  * The registry: each target folder defines one descriptor (targets/host/
- * host.c: target_host).  A new target adds its folder, its descriptor here
+ * host.c: target_host, targets/cuda/cuda.c: target_cuda).  A new target adds its folder, its descriptor here
  * and its name to target_names.
  */
-extern const struct target target_host;
+extern const struct target target_host, target_cuda;
 
-const char *const target_names[] = { "host", NULL };
+const char *const target_names[] = { "host", "cuda", NULL };
 
-const struct target *const target_list[] = { &target_host, NULL };
+const struct target *const target_list[] = { &target_host, &target_cuda, NULL };
 
 const struct target *target_find(const char *name)
 {

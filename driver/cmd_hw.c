@@ -12,7 +12,7 @@ int cmd_hw(int argc, const char **argv);
 
 int cmd_hw(int argc, const char **argv)
 {
-	const struct target *t = &target_table[0];
+	const struct target *t = target_list[0];
 	struct strbuf out = STRBUF_INIT;
 	int json = 0, i, ret;
 
@@ -35,9 +35,10 @@ int cmd_hw(int argc, const char **argv)
 			return 2;
 		}
 	}
+	/* a target without its hardware says why in its text ("error ...")
+	 * and fails; the text is printed either way */
 	ret = json ? t->fingerprint_json(&out) : t->fingerprint(&out);
-	if (ret == 0)
-		fwrite(out.buf, 1, out.len, stdout);
+	fwrite(out.buf, 1, out.len, stdout);
 	strbuf_release(&out);
 	return ret ? 1 : 0;
 }

@@ -43,7 +43,7 @@ struct clause {
 /* In the order of the budget_* fields, and of the bits of enum pragma_allow. */
 static const char *const budget_keys[] = { "iterations", "beam", "plans", "samples" };
 static const char *const allow_words[] = {
-	"fast_math", "optimize", "syscall", "nondeterministic",
+	"fast_math", "optimize", "syscall", "nondeterministic", "tf32",
 };
 static const struct { const char *name; enum dist_kind kind; int nargs; } dists[] = {
 	{ "uniform", DIST_UNIFORM, 2 }, { "normal", DIST_NORMAL, 2 },
@@ -235,6 +235,25 @@ static int parse_target(struct pstate *ps, const struct clause *c, size_t at)
 {
 	if (ident(ps, &ps->p->target, &ps->p->target_offset) < 0)
 		return pragma_fail(ps->err, ps->pos, "expected a target name");
+	return close_paren(ps);
+}
+
+static int parse_memory(struct pstate *ps, const struct clause *c, size_t at)
+{
+	char *word = NULL;
+	size_t off;
+
+	if (ident(ps, &word, &off) < 0)
+		return pragma_fail(ps->err, ps->pos, "expected 'host' or 'device'");
+	ps->p->memory_offset = off;
+	if (!strcmp(word, "device")) {
+		ps->p->memory = MEMORY_DEVICE;
+	} else if (strcmp(word, "host")) {
+		pragma_fail(ps->err, off, "unknown memory '%s' (host or device)", word);
+		free(word);
+		return -1;
+	}
+	free(word);
 	return close_paren(ps);
 }
 
@@ -593,6 +612,7 @@ static int parse_hint(struct pstate *ps, const struct clause *c, size_t at)
 
 static const struct clause clauses[] = {
 	{ "target", parse_target, 0 },
+	{ "memory", parse_memory, 0 },
 	{ "in", parse_bufs, 1 },
 	{ "out", parse_bufs, 1 },
 	{ "inout", parse_bufs, 1 },
@@ -805,6 +825,8 @@ char *pragma_canonical(const struct pragma *p)
 
 	if (p->target)
 		strbuf_addf(&sb, " target(%s)", p->target);
+	if (p->memory == MEMORY_DEVICE)
+		strbuf_addstr(&sb, " memory(device)");
 	add_bufs(&sb, p);
 	for (i = 0; i < p->nr_shapes; i++) {
 		strbuf_addstr(&sb, " args(");

@@ -8,7 +8,7 @@
  *
  * Grammar (whitespace free between tokens; clauses in any order):
  *   clauses  := { clause }
- *   clause   := target(IDENT)
+ *   clause   := target(IDENT) | memory(host | device)
  *             | in(buf {, buf}) | out(buf {, buf}) | inout(buf {, buf})
  *             | args(IDENT = number {, IDENT = number})       (repeatable)
  *             | assume(expr)                                  (repeatable)
@@ -17,7 +17,7 @@
  *             | flops(expr) | bytes(expr)
  *             | budget(key = int {, key = int})   key: iterations beam plans samples
  *             | hint("string")                                (repeatable)
- *             | allow(word {, word})   word: fast_math optimize syscall nondeterministic
+ *             | allow(word {, word})   word: fast_math optimize syscall nondeterministic tf32
  *   buf      := IDENT [ expr ]
  *   dist     := uniform(expr, expr) | normal(expr, expr) | range(expr, expr) | const(expr)
  * `expr` is a C expression over the kernel's scalar parameters and numeric
@@ -98,11 +98,20 @@ enum pragma_allow {
 	ALLOW_OPTIMIZE = 1 << 1,        /* #pragma GCC optimize, optimize attribute */
 	ALLOW_SYSCALL = 1 << 2,
 	ALLOW_NONDETERMINISTIC = 1 << 3, /* results may differ run to run */
+	ALLOW_TF32 = 1 << 4,             /* cuda: fp32 products in tf32 tensor cores */
+};
+
+/* Where a target(cuda) kernel's pointers point (memory clause). */
+enum pragma_memory {
+	MEMORY_HOST = 0, /* ordinary host memory; the variant moves data itself */
+	MEMORY_DEVICE,   /* device memory: the caller's CUDA buffers */
 };
 
 struct pragma {
 	char *target;                    /* "host" when not given */
 	size_t target_offset;
+	enum pragma_memory memory;       /* MEMORY_HOST when not given */
+	size_t memory_offset;
 	struct pragma_buf *bufs; size_t nr_bufs;
 	struct pragma_shape *shapes; size_t nr_shapes;
 	struct pragma_expr *assumes; size_t nr_assumes;

@@ -348,6 +348,10 @@ int pragma_check(const struct pragma *p, const struct kparam *params,
 		pragma_fail(ck.err, p->target_offset, "unknown target '%s'", p->target);
 		goto out;
 	}
+	if (p->memory == MEMORY_DEVICE && (!p->target || strcmp(p->target, "cuda"))) {
+		pragma_fail(ck.err, p->memory_offset, "memory(device) needs target(cuda)");
+		goto out;
+	}
 	if (check_bufs(&ck) < 0)
 		goto out;
 	for (i = 0; i < p->nr_assumes; i++)

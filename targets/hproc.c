@@ -223,7 +223,8 @@ static int start_child(struct hproc *h, const struct hproc_start_opts *o, int th
 	h->sb.cpu_s = o->cpu_s;
 	h->sb.mem = o->mem;
 	h->sb.fsize = HPROC_OUTPUT_CAP;
-	h->sb.nofile = 64;
+	h->sb.nofile = o->gpu ? 1024 : 64;
+	h->sb.allow_gpu = o->gpu;
 	h->sb.nproc = 0;
 	h->sb.cpu = o->cpu;
 	if (sandbox_apply(&h->sb, &h->child) < 0) {

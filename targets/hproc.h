@@ -46,6 +46,7 @@ struct hproc_start_opts {
 	long cpu_s;             /* RLIMIT_CPU */
 	long wall_ms;           /* whole-life wall limit */
 	int no_seccomp;         /* the harness skips its system-call filter */
+	int gpu;                /* may open the NVIDIA device files (cuda target) */
 	const char *valgrind;   /* non-NULL: run under `valgrind --tool=callgrind` ... */
 	const char *const *valgrind_args;
 };

@@ -69,7 +69,27 @@ struct judge {
 	unsigned long long run_mem; /* RLIMIT_AS for candidate runs */
 	double base_ir;         /* reference instructions per call (0: not yet) */
 	char *valgrind;         /* path, or NULL when not installed */
+	/*
+	 * The cuda target (targets/cuda/): candidates are CUDA C++ built by
+	 * nvcc, harnesses link the CUDA runtime, initialize it before the
+	 * first call and synchronize and check for errors after every call.
+	 */
+	int cuda;
+	const char *nvcc;
+	const char *const *nvcc_flags;  /* NULL-terminated */
+	const char *cuda_lib;           /* folder holding libcudart.so */
 };
+
+/* Judge on the host CPU (cuda 0) or with CUDA harnesses (cuda 1: j->nvcc... from
+ * `cu`); what host_evaluate and cuda_evaluate share. */
+struct judge_cuda {
+	const char *nvcc;
+	const char *const *nvcc_flags;
+	const char *cuda_lib;
+};
+int judge_evaluate(const struct target_kernel *k, const char *const *cands, size_t n,
+		   const struct target_options *opt, const struct judge_cuda *cu,
+		   struct target_result *res);
 
 /* judge.c */
 void judge_set(struct target_result *r, enum target_verdict v, const char *rule,

@@ -53,13 +53,14 @@ struct sandbox {
 	int nproc;               /* RLIMIT_NPROC; 0: unlimited */
 	int cpu;                 /* pin to this CPU; < 0: no pinning */
 	int allow_dev_null;      /* /dev/null writable (compilers) */
+	int allow_gpu;           /* NVIDIA device files: read, write, ioctl */
 
 	/* filled by sandbox_apply; used by the child before exec */
 	struct sandbox_caps caps;
 	char path_env[4096];
 };
 
-#define SANDBOX_INIT { NULL, -1, 0, 0, 0, 0, 0, -1, 0, { 0, 0, 0 }, { 0 } }
+#define SANDBOX_INIT { NULL, -1, 0, 0, 0, 0, 0, -1, 0, 0, { 0, 0, 0 }, { 0 } }
 
 /*
  * Make `c` run inside `sb` (which must outlive the child's start): sets the

@@ -1,33 +1,27 @@
 #include "target.h"
-#include "hostinfo.h"
-#include "judge.h"
 
 #include <cjson/cJSON.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
-const char *const target_names[] = { "host", NULL };
+/*
+ * The registry: each target folder defines one descriptor (targets/host/
+ * host.c: target_host, targets/cuda/cuda.c: target_cuda).  A new target adds its folder, its descriptor here
+ * and its name to target_names.
+ */
+extern const struct target target_host, target_cuda;
 
-const struct target target_table[] = {
-	{
-		.name = "host",
-		.prompts_dir = "host",
-		.description = "this machine's CPU, measured for real",
-		.policy_version = JUDGE_POLICY_VERSION,
-		.fingerprint = hostinfo_fingerprint,
-		.fingerprint_json = hostinfo_json,
-		.evaluate = host_evaluate,
-	},
-	{ .name = NULL },
-};
+const char *const target_names[] = { "host", "cuda", NULL };
+
+const struct target *const target_list[] = { &target_host, &target_cuda, NULL };
 
 const struct target *target_find(const char *name)
 {
-	const struct target *t;
-	for (t = target_table; t->name; t++)
-		if (!strcmp(t->name, name))
-			return t;
+	const struct target *const *t;
+	for (t = target_list; *t; t++)
+		if (!strcmp((*t)->name, name))
+			return *t;
 	return NULL;
 }
 

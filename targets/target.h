@@ -50,6 +50,7 @@ enum target_allow {
 	TA_OPTIMIZE = 1 << 1,
 	TA_SYSCALL = 1 << 2,
 	TA_NONDETERMINISTIC = 1 << 3,
+	TA_TF32 = 1 << 4,
 };
 
 struct target_param {
@@ -89,6 +90,7 @@ struct target_kernel {
 	int has_tol;
 	double rtol, atol;              /* atol 0: scaled to the output, see judge.h */
 	unsigned allow;                 /* enum target_allow bits */
+	int memory_device;              /* memory(device): pointers are device memory */
 	const char *flops, *bytes;      /* expression texts, or NULL */
 	const char *cc;                 /* the real compiler (path or name) */
 	const char *const *cflags;      /* NULL-terminated code-generation flags */
@@ -192,8 +194,8 @@ struct target {
 			struct target_result *res);
 };
 
-/* The registry, NULL name terminated; target_table[0] is host. */
-extern const struct target target_table[];
+/* The registry, NULL-terminated; target_list[0] is host. */
+extern const struct target *const target_list[];
 /* The descriptor named `name`, or NULL. */
 const struct target *target_find(const char *name);
 

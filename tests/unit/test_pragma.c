@@ -211,6 +211,10 @@ static void test_parse_errors(void)
 	CHECK_STR(parse_err("target()"), "7: expected a target name");
 	CHECK_STR(parse_err("target(host, cuda)"), "11: expected ')'");
 	CHECK_STR(parse_err("target(host"), "11: expected ')'");
+	CHECK_STR(parse_err("target(cuda) memory(shared)"), "20: unknown memory 'shared' (host or device)");
+	CHECK_STR(parse_err("memory()"), "7: expected 'host' or 'device'");
+	CHECK_STR(parse_err("memory(host) memory(device)"), "13: clause 'memory' given twice");
+	CHECK_STR(parse_err("allow(tf32, tf32)"), "12: allow word 'tf32' given twice");
 	CHECK_STR(parse_err("in()"), "3: expected a buffer name");
 	CHECK_STR(parse_err("in(a)"), "4: expected '[' after 'a'");
 	CHECK_STR(parse_err("in(a[])"), "5: expected an expression before ']'");
@@ -341,6 +345,10 @@ static void test_check(void)
 		  "7: unknown target 'gpu'");
 	CHECK_STR(check_sgemm("target(cuda) in(a[n*k], b[k*m]) out(c[n*m]) args(n=1,m=1,k=1)"),
 		  "ok");
+	CHECK_STR(check_sgemm("target(cuda) memory(device) allow(tf32) in(a[n*k], b[k*m]) "
+			      "out(c[n*m]) args(n=1,m=1,k=1)"), "ok");
+	CHECK_STR(check_sgemm("memory(device) in(a[n*k], b[k*m]) out(c[n*m]) args(n=1,m=1,k=1)"),
+		  "7: memory(device) needs target(cuda)");
 	CHECK_STR(check_sgemm("in(a[n*k], b[k*m], q[n]) out(c[n*m]) args(n=1,m=1,k=1)"),
 		  "19: 'q' is not a parameter of the kernel");
 	CHECK_STR(check_sgemm("in(a[n*k], b[k*m], n[1]) out(c[n*m]) args(n=1,m=1,k=1)"),
@@ -540,6 +548,10 @@ static void test_canonical(void)
 	CHECK_STR(canon("hint(\"\\U0001F600 \\u20AC\\x41\")"),
 		  "target(host) hint(\"\xf0\x9f\x98\x80 \xe2\x82\xac" "A\")");
 	CHECK_STR(canon("init(s: const( 3 ))"), "target(host) init(s: const(3))");
+	/* memory(host) is the default and leaves keys as they were */
+	CHECK_STR(canon("target(cuda) memory(host)"), "target(cuda)");
+	CHECK_STR(canon("allow(tf32) memory( device ) target(cuda)"),
+		  "target(cuda) memory(device) allow(tf32)");
 	CHECK_STR(canon("tol(1)"), "target(host) tol(1)");
 	CHECK_STR(canon("tol(0.1)"), "target(host) tol(0.1)");
 	CHECK_STR(canon("tol(0x1p-3, 3)"), "target(host) tol(0.125, 3)");

@@ -124,6 +124,19 @@ static int cand_compile(struct bjob *b)
 {
 	if (tool_job(b, "cc") < 0)
 		return -1;
+	if (b->j->cuda) {
+		/* CUDA C++: nvcc with the GPU's flags (the user's C flags do
+		 * not apply); quote includes resolve in the source folder */
+		strvec_push(&b->c.args, b->j->nvcc);
+		strvec_pushv(&b->c.args, b->j->nvcc_flags);
+		if (b->j->k->src_dir)
+			strvec_pushf(&b->c.args, "-I%s", b->j->k->src_dir);
+		strvec_pushv(&b->c.args, (const char *const[]){ "-c", "cand.cu", "-o", "cand.o",
+					 NULL });
+		b->step = B_COMPILE;
+		queue(b);
+		return 0;
+	}
 	cc_args(b, "-c", "cand.c", "cand.o");
 	if (b->j->opt.feedback && b->j->clang)
 		strvec_pushv(&b->c.args, (const char *const[]){ "-Rpass=loop-vectorize",
@@ -152,6 +165,11 @@ static int link_job(struct bjob *b, const char *obj, const char *exe)
 		return -1;
 	strvec_pushv(&b->c.args, (const char *const[]){ b->j->cc, "-o", exe, obj,
 				 b->j->harness_o, "-lm", wraps, "-Wl,-z,noexecstack", NULL });
+	if (b->j->cuda) {
+		strvec_pushf(&b->c.args, "-L%s", b->j->cuda_lib);
+		strvec_pushf(&b->c.args, "-Wl,-rpath,%s", b->j->cuda_lib);
+		strvec_pushv(&b->c.args, (const char *const[]){ "-lcudart", "-lstdc++", NULL });
+	}
 	b->step = B_LINK;
 	queue(b);
 	return 0;
@@ -250,6 +268,8 @@ static int after_compile(struct bjob *b, int code)
 		compile_error(b, "cc.err", "compilation", code);
 		return 1;
 	}
+	if (b->j->cuda) /* nvcc objects: the checks that apply are the runtime's */
+		return link_job(b, "cand.o", "cand");
 	strbuf_addf(&path, "%s/cand.o", b->dir.buf);
 	if (objinfo_read(path.buf, &oi) < 0) {
 		judge_set(b->res, TV_ERROR, NULL, "cannot read the candidate's object file");
@@ -316,7 +336,7 @@ static void job_done(struct child *c, int code, void *data)
 			break;
 		}
 		*b->exe = xstrfmt("%s/%s", b->dir.buf, b->src ? "cand" : "ref");
-		r = b->src && b->j->opt.sanitize ? cand_ubsan(b) : 1;
+		r = b->src && b->j->opt.sanitize && !b->j->cuda ? cand_ubsan(b) : 1;
 		break;
 	case B_UBCC:
 		/* a compiler without the sanitizer is not the candidate's fault */
@@ -369,7 +389,7 @@ void judge_build_candidates(struct judge *j, const char *const *cands, size_t n,
 			judge_set(&res[i], TV_ERROR, NULL, "cannot create a scratch folder");
 			continue;
 		}
-		if (!j->opt.no_static_checks &&
+		if (!j->opt.no_static_checks && !j->cuda &&
 		    srccheck_includes(cands[i], j->k->reference_src, &rule, &why)) {
 			judge_set(&res[i], TV_REJECTED, rule, "%s", why);
 			free(rule);
@@ -380,8 +400,9 @@ void judge_build_candidates(struct judge *j, const char *const *cands, size_t n,
 		strbuf_addstr(&text, cands[i]);
 		harness_wrapper(&text, j->k);
 		strbuf_reset(&path);
-		strbuf_addf(&path, "%s/cand.c", b->dir.buf);
-		if (write_file(path.buf, text.buf, text.len) < 0 || cand_preprocess(b) < 0)
+		strbuf_addf(&path, "%s/cand.%s", b->dir.buf, j->cuda ? "cu" : "c");
+		if (write_file(path.buf, text.buf, text.len) < 0 ||
+		    (j->cuda ? cand_compile(b) : cand_preprocess(b)) < 0)
 			judge_set(&res[i], TV_ERROR, NULL, "cannot start the build");
 	}
 	pool_run(pool);
@@ -465,6 +486,8 @@ int judge_build_reference(struct judge *j)
 		goto out;
 	strvec_pushv(&h.c.args, (const char *const[]){ j->cc, "-O2", "-std=gnu11", "-c",
 				 "harness.c", "-o", "harness.o", NULL });
+	if (j->cuda)
+		strvec_push(&h.c.args, "-DACCC_CUDA");
 	cc_args(&r, "-c", "ref.c", "ref.o");
 	pool_add(pool, &h.c, ref_done, &h);
 	pool_add(pool, &r.c, ref_done, &r);

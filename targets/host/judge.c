@@ -65,6 +65,14 @@ void judge_run_opts(struct judge *j, struct hproc_start_opts *o, const char *exe
 	/* no seccomp on this kernel: runs go without the filter (and the
 	 * sandbox description says so) rather than not at all */
 	o->no_seccomp = !sandbox_probe()->seccomp;
+	if (j->cuda) {
+		/* the CUDA driver opens device files, maps fixed addresses and
+		 * starts threads: no system-call filter, no address-space limit
+		 * (targets/README.md, "cuda", says what replaces them) */
+		o->no_seccomp = 1;
+		o->mem = 0;
+		o->gpu = 1;
+	}
 }
 
 int judge_start(struct judge *j, struct hproc *h, const char *exe, const char *scratch,
@@ -275,7 +283,7 @@ static int sanitized(struct judge *j, const char *dir, struct target_result *res
 	struct hproc h;
 	int ret = 0;
 
-	if (access(exe, X_OK) == 0) {
+	if (!j->cuda && access(exe, X_OK) == 0) {
 		if (judge_start(j, &h, exe, dir, 0, res) < 0) {
 			ret = -1;
 		} else {
@@ -363,12 +371,25 @@ int judge_restart_reference(struct judge *j)
 int host_evaluate(const struct target_kernel *k, const char *const *cands, size_t n,
 		  const struct target_options *opt, struct target_result *res)
 {
+	return judge_evaluate(k, cands, n, opt, NULL, res);
+}
+
+int judge_evaluate(const struct target_kernel *k, const char *const *cands, size_t n,
+		   const struct target_options *opt, const struct judge_cuda *cu,
+		   struct target_result *res)
+{
 	struct judge j;
 	char **exes = xcalloc(n ? n : 1, sizeof(*exes));
 	size_t i;
 	int ret = -1;
 
 	memset(&j, 0, sizeof(j));
+	if (cu) {
+		j.cuda = 1;
+		j.nvcc = cu->nvcc;
+		j.nvcc_flags = cu->nvcc_flags;
+		j.cuda_lib = cu->cuda_lib;
+	}
 	memset(res, 0, n * sizeof(*res));
 	for (i = 0; i < n; i++)
 		judge_set(&res[i], TV_OK, NULL, "correct");

@@ -80,6 +80,8 @@ void harness_wrapper(struct strbuf *out, const struct target_kernel *k)
 	size_t i;
 
 	strbuf_addstr(out, "\n#line 1 \"<accc-judge-entry>\"\n");
+	/* a CUDA C++ unit (target cuda) gets the entry with C linkage */
+	strbuf_addstr(out, "#ifdef __cplusplus\nextern \"C\" {\n#endif\n");
 	strbuf_addf(out, "typedef %s (*accc_judge_fn_t)(", ret_type(k));
 	param_list(out, k, 0);
 	strbuf_addf(out, ");\n%s " HARNESS_ENTRY "(", ret_type(k));
@@ -91,6 +93,7 @@ void harness_wrapper(struct strbuf *out, const struct target_kernel *k)
 	for (i = 0; i < k->nr_params; i++)
 		strbuf_addf(out, "%sa%zu", i ? ", " : "", i);
 	strbuf_addstr(out, ");\n}\n");
+	strbuf_addstr(out, "#ifdef __cplusplus\n}\n#endif\n");
 }
 
 /* The scalar union field that carries a parameter of this kind. */

@@ -2,7 +2,7 @@
 #define ACCC_JUDGE_H
 /*
  * The host target's judge (EVALUATION.md on this machine's CPU).  Called as
- * target_table[0].evaluate, or directly:
+ * target_list[0]->evaluate (target_host), or directly:
  *
  *   struct target_options opt;
  *   struct target_result res[n];

@@ -20,7 +20,7 @@
 #include <stddef.h>
 
 /* Bump when the set or meaning of the fields the callers add changes. */
-#define CACHE_KEY_SCHEMA 1
+#define CACHE_KEY_SCHEMA 2 /* 2: headers in token form */
 
 struct key_builder {
 	struct strbuf text;  /* everything hashed so far */

@@ -16,7 +16,7 @@
 #include <cpuid.h>
 #endif
 
-#define DIRECT_MAGIC "accc-direct 1\n"
+#define DIRECT_MAGIC "accc-direct 2\n"
 
 static void hex128(XXH128_hash_t h, char ret[33])
 {
@@ -44,30 +44,66 @@ static void add_machine(struct strbuf *sb)
 #endif
 }
 
-static int hash_file(const char *path, char ret[33])
+/* Both hashes of a file: its bytes and its token form. */
+static int hash_file2(const char *path, direct_tokens_fn *tokens, char ret_bytes[33],
+		      char ret_tokens[33])
 {
-	struct strbuf sb = STRBUF_INIT;
+	struct strbuf sb = STRBUF_INIT, t = STRBUF_INIT;
 	int r = strbuf_read_file(&sb, path, 256u << 20);
 
-	if (r == 0)
-		hex128(XXH3_128bits(sb.buf, sb.len), ret);
+	if (r == 0) {
+		hex128(XXH3_128bits(sb.buf, sb.len), ret_bytes);
+		tokens(sb.buf, sb.len, &t);
+		hex128(XXH3_128bits(t.buf, t.len), ret_tokens);
+	}
 	strbuf_release(&sb);
+	strbuf_release(&t);
 	return r;
+}
+
+/*
+ * Does the file at `path` still hold what "<bytes> <tokens>" at `hashes`
+ * says?  By bytes (then *exact stays), else by tokens (then *exact = 0).
+ */
+static int file_holds(const char *path, const char *hashes, direct_tokens_fn *tokens,
+		      int *exact)
+{
+	struct strbuf sb = STRBUF_INIT, t = STRBUF_INIT;
+	char hash[33];
+	int ok = 0;
+
+	if (strbuf_read_file(&sb, path, 256u << 20) < 0)
+		goto out;
+	hex128(XXH3_128bits(sb.buf, sb.len), hash);
+	if (!strncmp(hash, hashes, 32)) {
+		ok = 1;
+		goto out;
+	}
+	tokens(sb.buf, sb.len, &t);
+	hex128(XXH3_128bits(t.buf, t.len), hash);
+	if (!strncmp(hash, hashes + 33, 32)) {
+		ok = 1;
+		*exact = 0;
+	}
+out:
+	strbuf_release(&sb);
+	strbuf_release(&t);
+	return ok;
 }
 
 int direct_key(const char *src, const char *const *args, const char *cc,
 	       const char *version, char ret_key[33])
 {
 	struct strbuf text = STRBUF_INIT;
-	char hash[33], *cwd = getcwd(NULL, 0), *real = realpath(cc, NULL);
+	char *cwd = getcwd(NULL, 0), *real = realpath(cc, NULL);
 	struct stat st;
 	int ret = -1;
 
-	if (!cwd || !real || stat(real, &st) < 0 || hash_file(src, hash) < 0)
+	if (!cwd || !real || stat(real, &st) < 0)
 		goto out;
-	strbuf_addf(&text, "%saccc %s\ncwd %s\ncompiler %s %lld %lld.%09ld\nsource %s %s\n",
+	strbuf_addf(&text, "%saccc %s\ncwd %s\ncompiler %s %lld %lld.%09ld\nsource %s\n",
 		    DIRECT_MAGIC, version, cwd, real, (long long)st.st_size,
-		    (long long)st.st_mtim.tv_sec, st.st_mtim.tv_nsec, hash, src);
+		    (long long)st.st_mtim.tv_sec, st.st_mtim.tv_nsec, src);
 	add_machine(&text);
 	for (; *args; args++) {
 		/* where the object and the dependency file go does not change the
@@ -98,19 +134,20 @@ static void manifest_path(struct strbuf *sb, const char *dir, const char *key)
 }
 
 /* Check one "entry"/"header" line; 1 when it still holds. */
-static int line_holds(const char *dir, const char *line, size_t len)
+static int line_holds(const char *dir, const char *line, size_t len, direct_tokens_fn *tokens,
+		      int *exact)
 {
 	struct strbuf path = STRBUF_INIT;
-	char hash[33];
 	int ok = 0;
 	struct stat st;
 
 	if (len > 6 && !strncmp(line, "entry ", 6) && len == 6 + 32) {
 		strbuf_addf(&path, "%s/%.2s/%.32s", dir, line + 6, line + 6);
 		ok = stat(path.buf, &st) == 0;
-	} else if (len > 7 + 33 && !strncmp(line, "header ", 7) && line[7 + 32] == ' ') {
-		strbuf_add(&path, line + 7 + 33, len - 7 - 33);
-		ok = hash_file(path.buf, hash) == 0 && !strncmp(hash, line + 7, 32);
+	} else if (len > 7 + 66 && !strncmp(line, "header ", 7) && line[7 + 32] == ' ' &&
+		   line[7 + 65] == ' ') {
+		strbuf_add(&path, line + 7 + 66, len - 7 - 66);
+		ok = file_holds(path.buf, line + 7, tokens, exact);
 	}
 	strbuf_release(&path);
 	return ok;
@@ -156,67 +193,140 @@ static int read_object(const char *dir, const char *key, const char *line, size_
 	return ok;
 }
 
-int direct_lookup(const char *dir, const char *key, struct strbuf *ret_unit,
-		  long *ret_kernels, struct strbuf *ret_object)
+/* "<start> <end> <tstart> <tend>" at p; the rest after it in *ret_after. */
+static int parse_range(const char *p, struct direct_range *r, char **ret_after)
+{
+	unsigned long long v[4];
+	size_t i;
+
+	for (i = 0; i < 4; i++) {
+		if (*p != ' ')
+			return -1;
+		v[i] = strtoull(p + 1, ret_after, 10);
+		p = *ret_after;
+	}
+	r->start = v[0];
+	r->end = v[1];
+	r->tstart = v[2];
+	r->tend = v[3];
+	return r->start <= r->end && r->tstart <= r->tend ? 0 : -1;
+}
+
+/* A "repl" line at p (its name and text follow); the position after it, or NULL. */
+static const char *parse_repl(const char *p, const char *nl, const char *end,
+			      struct direct_recipe *rc)
+{
+	struct direct_repl r;
+	unsigned long long nlen, tlen;
+	char *after;
+
+	if (parse_range(p + 4, &r.at, &after) < 0 || *after != ' ')
+		return NULL;
+	nlen = strtoull(after + 1, &after, 10);
+	if (*after != ' ')
+		return NULL;
+	tlen = strtoull(after + 1, &after, 10);
+	if (after != nl || nlen + tlen + 1 > (unsigned long long)(end - nl - 1) ||
+	    nl[1 + nlen + tlen] != '\n')
+		return NULL;
+	r.name = xstrndup(nl + 1, (size_t)nlen);
+	r.text = xstrndup(nl + 1 + nlen, (size_t)tlen);
+	rc->repls = xrealloc(rc->repls, (rc->nr_repls + 1) * sizeof(*rc->repls));
+	rc->repls[rc->nr_repls++] = r;
+	return nl + 1 + nlen + tlen + 1;
+}
+
+int direct_lookup(const char *dir, const char *key, const char *src,
+		  direct_tokens_fn *tokens, struct direct_hit *ret)
 {
 	struct strbuf path = STRBUF_INIT, m = STRBUF_INIT;
+	struct direct_recipe *rc = &ret->recipe;
 	const char *p, *end;
-	long kernels = 0;
 	int hit = 0;
 
+	ret->exact = 1;
 	manifest_path(&path, dir, key);
 	if (strbuf_read_file(&m, path.buf, 64u << 20) < 0 || !starts_with(m.buf, DIRECT_MAGIC))
 		goto out;
 	end = m.buf + m.len;
-	for (p = m.buf + strlen(DIRECT_MAGIC); p < end;) {
+	p = m.buf + strlen(DIRECT_MAGIC);
+	if (!starts_with(p, "source ") || end - p < 7 + 66 ||
+	    !file_holds(src, p + 7, tokens, &ret->exact))
+		goto out;
+	for (p += 7 + 66; p < end;) {
 		const char *nl = memchr(p, '\n', (size_t)(end - p));
-		unsigned long long len;
 		char *after;
 		if (!nl)
-			break;
-		if (!strncmp(p, "unit ", 5)) {
-			len = strtoull(p + 5, &after, 10);
-			if (after != nl || len != (unsigned long long)(end - nl - 1))
-				break;
-			strbuf_add(ret_unit, nl + 1, (size_t)len);
-			*ret_kernels = kernels;
-			hit = 1;
-			break;
-		}
-		if (!strncmp(p, "object ", 7)) {
-			if (!read_object(dir, key, p, (size_t)(nl - p), ret_object))
-				strbuf_reset(ret_object); /* no object: compile the unit */
-			p = nl + 1;
+			goto out;
+		if (!strncmp(p, "site ", 5)) {
+			struct direct_range r;
+			if (parse_range(p + 4, &r, &after) < 0 || after != nl)
+				goto out;
+			rc->sites = xrealloc(rc->sites, (rc->nr_sites + 1) * sizeof(*rc->sites));
+			rc->sites[rc->nr_sites++] = r;
+		} else if (!strncmp(p, "repl ", 5)) {
+			if (!(p = parse_repl(p, nl, end, rc)))
+				goto out;
 			continue;
+		} else if (!strncmp(p, "object ", 7)) {
+			/* an object only for the very same bytes: lines, names, debug info */
+			if (!ret->exact || !read_object(dir, key, p, (size_t)(nl - p), &ret->object))
+				strbuf_reset(&ret->object);
+		} else if (!line_holds(dir, p, (size_t)(nl - p), tokens, &ret->exact)) {
+			goto out;
+		} else {
+			ret->kernels += !strncmp(p, "entry ", 6);
 		}
-		if (!line_holds(dir, p, (size_t)(nl - p)))
-			break;
-		kernels += !strncmp(p, "entry ", 6);
 		p = nl + 1;
 	}
+	hit = 1;
 out:
-	if (!hit)
-		strbuf_reset(ret_object);
+	if (!hit || !ret->exact)
+		strbuf_reset(&ret->object);
 	strbuf_release(&path);
 	strbuf_release(&m);
 	return hit;
 }
 
-int direct_store(const char *dir, const char *key, const char *const *entries,
-		 const char *const *headers, const char *unit, size_t len,
+void direct_hit_release(struct direct_hit *h)
+{
+	size_t i;
+
+	strbuf_release(&h->object);
+	for (i = 0; i < h->recipe.nr_repls; i++) {
+		free(h->recipe.repls[i].name);
+		free(h->recipe.repls[i].text);
+	}
+	free(h->recipe.repls);
+	free(h->recipe.sites);
+	memset(&h->recipe, 0, sizeof(h->recipe));
+}
+
+static void add_range(struct strbuf *m, const char *tag, const struct direct_range *r)
+{
+	strbuf_addf(m, "%s %zu %zu %zu %zu", tag, r->start, r->end, r->tstart, r->tend);
+}
+
+int direct_store(const char *dir, const char *key, const char *src,
+		 direct_tokens_fn *tokens, const char *const *entries,
+		 const char *const *headers, const struct direct_recipe *recipe,
 		 const char *object)
 {
 	struct strbuf m = STRBUF_INIT, path = STRBUF_INIT, sub = STRBUF_INIT, obj = STRBUF_INIT;
-	char hash[33];
+	char hash[33], thash[33];
+	size_t i;
 	int ret = -1;
 
 	strbuf_addstr(&m, DIRECT_MAGIC);
+	if (hash_file2(src, tokens, hash, thash) < 0)
+		goto out;
+	strbuf_addf(&m, "source %s %s\n", hash, thash);
 	for (; *entries; entries++)
 		strbuf_addf(&m, "entry %s\n", *entries);
 	for (; *headers; headers++) {
-		if (strchr(*headers, '\n') || hash_file(*headers, hash) < 0)
+		if (strchr(*headers, '\n') || hash_file2(*headers, tokens, hash, thash) < 0)
 			goto out; /* not a file we can check again: no manifest */
-		strbuf_addf(&m, "header %s %s\n", hash, *headers);
+		strbuf_addf(&m, "header %s %s %s\n", hash, thash, *headers);
 	}
 	manifest_path(&path, dir, key);
 	path_dirname(&sub, path.buf);
@@ -231,8 +341,16 @@ int direct_store(const char *dir, const char *key, const char *const *entries,
 		}
 		strbuf_setlen(&path, path.len - 2);
 	}
-	strbuf_addf(&m, "unit %zu\n", len);
-	strbuf_add(&m, unit, len);
+	for (i = 0; i < recipe->nr_sites; i++) {
+		add_range(&m, "site", &recipe->sites[i]);
+		strbuf_addch(&m, '\n');
+	}
+	for (i = 0; i < recipe->nr_repls; i++) {
+		const struct direct_repl *r = &recipe->repls[i];
+		add_range(&m, "repl", &r->at);
+		strbuf_addf(&m, " %zu %zu\n%s%s\n", strlen(r->name), strlen(r->text), r->name,
+			    r->text);
+	}
 	if (write_file_atomic(path.buf, m.buf, m.len, 0644) == 0)
 		ret = 0;
 out:

@@ -9,11 +9,21 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+/* The kernel names this binary by its canonical path already: one readlink,
+ * not realpath()'s one per component. */
 static char *self_real(void)
 {
 	static char *self;
+	char buf[PATH_MAX];
+	ssize_t n;
 
-	if (!self)
+	if (self)
+		return self;
+	n = readlink("/proc/self/exe", buf, sizeof(buf) - 1);
+	if (n > 0 && buf[0] == '/') {
+		buf[n] = '\0';
+		self = xstrdup(buf);
+	} else
 		self = realpath("/proc/self/exe", NULL);
 	return self;
 }

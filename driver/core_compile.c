@@ -19,6 +19,7 @@
 #include "fs.h"
 #include "kdesc.h"
 #include "log.h"
+#include "normalize.h"
 #include "run.h"
 #include "splice.h"
 #include "unitcopy.h"
@@ -168,20 +169,39 @@ static int find_variants(struct compile_job *job, const struct detect *d,
 	return final;
 }
 
-/* Remember a final result for direct mode (cache/direct.h). */
-static void direct_remember(struct compile_job *job, const struct detect *d,
-			    const char *text, size_t len, const char *object)
+/* Remember a final result for direct mode (cache/direct.h): the recipe of
+ * the unit, its ranges in bytes and in tokens. */
+static void direct_remember(struct compile_job *job, const struct detect *d, const char *object)
 {
 	struct strvec headers = STRVEC_INIT;
+	struct direct_recipe rc = { NULL, 0, NULL, 0 };
 	char key[33];
+	size_t i;
 
 	if (direct_key(job->ca.src, job->ca.args.v, job->cc, ACCC_VERSION, key) < 0)
 		return;
+	rc.nr_sites = detect_nr_sites(d);
+	rc.sites = xcalloc(rc.nr_sites + 1, sizeof(*rc.sites));
+	for (i = 0; i < rc.nr_sites; i++) {
+		rc.sites[i].start = detect_site(d, i).start;
+		rc.sites[i].end = detect_site(d, i).end;
+	}
+	rc.nr_repls = job->nr_repls;
+	rc.repls = xcalloc(rc.nr_repls + 1, sizeof(*rc.repls));
+	for (i = 0; i < rc.nr_repls; i++) {
+		rc.repls[i].at.start = job->repls[i].def.start;
+		rc.repls[i].at.end = job->repls[i].def.end;
+		rc.repls[i].name = (char *)job->repls[i].name;
+		rc.repls[i].text = (char *)job->repls[i].text;
+	}
+	splice_recipe_tokens(detect_text(d), &rc);
 	detect_headers(d, &headers);
-	if (direct_store(config_get("dir"), key, job->final_keys.v, headers.v, text, len,
-			 object) == 0)
+	if (direct_store(config_get("dir"), key, job->ca.src, normalize_c, job->final_keys.v,
+			 headers.v, &rc, object) == 0)
 		log_msg("direct mode: remembered %s as %s", job->ca.src, key);
 	strvec_clear(&headers);
+	free(rc.sites);
+	free(rc.repls);
 }
 
 /* The unit as the compiler gets it: pragmas erased, variants spliced. */
@@ -229,7 +249,7 @@ static int run_job(struct compile_job *job, struct detect *d, struct unit_copy *
 		}
 	}
 	if (status == 0 && final && !log_first_warning())
-		direct_remember(job, d, text.buf, text.len, keep && u->quiet ? u->output : NULL);
+		direct_remember(job, d, keep && u->quiet ? u->output : NULL);
 	strbuf_release(&text);
 	return status;
 }

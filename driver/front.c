@@ -15,7 +15,9 @@
 #include "direct.h"
 #include "fs.h"
 #include "log.h"
+#include "normalize.h"
 #include "scan.h"
+#include "splice.h"
 #include "strbuf.h"
 #include "strvec.h"
 #include "unitcopy.h"
@@ -92,41 +94,48 @@ static _Noreturn void exec_core_compile(const char *cc, const char *const *args)
  */
 static int direct_compile(const char *cc, const struct compile_args *ca)
 {
-	struct strbuf unit = STRBUF_INIT, object = STRBUF_INIT;
+	struct strbuf unit = STRBUF_INIT, text = STRBUF_INIT;
+	struct direct_hit hit = DIRECT_HIT_INIT;
 	struct unit_copy u;
 	char key[33];
-	long kernels = 0;
 	int status = -1;
 
 	if (getenv("ACCC_REPLACE") ||
 	    direct_key(ca->src, ca->args.v, cc, ACCC_VERSION, key) < 0 ||
-	    !direct_lookup(config_get("dir"), key, &unit, &kernels, &object))
+	    !direct_lookup(config_get("dir"), key, ca->src, normalize_c, &hit))
 		goto out;
-	if (object.len && direct_object_ok(ca->args.v)) {
+	if (hit.object.len && direct_object_ok(ca->args.v)) {
 		/* the kept object: no compiler at all */
 		char *output = unit_copy_output_name(ca);
 		mode_t mask = umask(0);
 		umask(mask);
-		status = write_file_atomic(output, object.buf, object.len, 0666 & ~(int)mask) < 0 ? -1 : 0;
+		status = write_file_atomic(output, hit.object.buf, hit.object.len,
+					   0666 & ~(int)mask) < 0 ? -1 : 0;
 		free(output);
-	} else if (unit_copy_init(&u, cc, ca) == 0) {
+	} else if (strbuf_read_file(&text, ca->src, 256u << 20) == 0 &&
+		   splice_recipe(&text, ca->src, &hit.recipe, hit.exact, &unit) == 0 &&
+		   unit_copy_init(&u, cc, ca) == 0) {
+		/* the unit made again from the source: after a comment edit
+		 * every #line follows the edited file */
 		status = unit_copy_compile(&u, unit.buf, unit.len, UNIT_COPY_INHERIT);
 		unit_copy_release(&u);
 	}
 	if (status >= 0) {
 		struct cache_store store;
 		struct cache_stats st = CACHE_STATS_INIT;
-		log_msg("direct hit %s for '%s': %ld kernel(s)", key, ca->src, kernels);
+		log_msg("direct hit %s for '%s': %ld kernel(s)%s", key, ca->src, hit.kernels,
+			hit.exact ? "" : ", same tokens");
 		cache_stats_add(&st, "direct_hit", 1);
-		cache_stats_add(&st, "local_hit", kernels);
+		cache_stats_add(&st, "local_hit", hit.kernels);
 		cache_store_init(&store, config_get("dir"), 0);
 		cache_store_count(&store, NULL, &st);
 		cache_store_release(&store);
 		cache_stats_release(&st);
 	}
 out:
+	direct_hit_release(&hit);
 	strbuf_release(&unit);
-	strbuf_release(&object);
+	strbuf_release(&text);
 	return status;
 }
 

@@ -2,6 +2,7 @@
 #include "cache_key.h"
 #include "extract.h"
 #include "log.h"
+#include "normalize.h"
 #include "run.h"
 #include "xalloc.h"
 
@@ -9,7 +10,12 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* Hash each header's bytes on their own: the key text stays small. */
+/*
+ * Hash each header's token form on its own (the key text stays small):
+ * comments, whitespace and line positions in a header do not matter; every
+ * token does, in inclusion order (a macro, a type, an inline helper, a
+ * pragma such as `GCC optimize` or `pack`, a _Static_assert).
+ */
 static int add_headers(struct key_builder *kb, const struct detect *d)
 {
 	struct strvec headers = STRVEC_INIT;
@@ -18,7 +24,7 @@ static int add_headers(struct key_builder *kb, const struct detect *d)
 
 	detect_headers(d, &headers);
 	for (i = 0; i < headers.nr; i++) {
-		struct strbuf sb = STRBUF_INIT;
+		struct strbuf sb = STRBUF_INIT, tokens = STRBUF_INIT;
 		struct key_builder hk;
 		char hex[33];
 
@@ -27,11 +33,13 @@ static int add_headers(struct key_builder *kb, const struct detect *d)
 			strbuf_release(&sb);
 			break;
 		}
+		normalize_c(sb.buf, sb.len, &tokens);
 		key_init(&hk);
-		key_add(&hk, "header", sb.buf, sb.len);
+		key_add(&hk, "header-tokens", tokens.buf, tokens.len);
 		key_final(&hk, hex);
 		key_addstr(kb, "header", hex);
 		strbuf_release(&sb);
+		strbuf_release(&tokens);
 	}
 	strvec_clear(&headers);
 	return ret;

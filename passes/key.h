@@ -4,7 +4,7 @@
  * A kernel's cache key (DESIGN.md, "Keys and entries"): xxh3-128 over
  * tagged fields (cache_key.h): the target and its hardware fingerprint, the
  * compiler's identity, the flags that can change code, the kernel's closure
- * in token form, the contents of every header the unit includes, the
+ * in token form, every header the unit includes in token form, the
  * canonical clauses, and the evaluation-policy version.  Comments,
  * whitespace, line positions and edits to code the kernel does not use do
  * not change it; anything that can change the kernel's meaning does.

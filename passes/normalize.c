@@ -1,4 +1,5 @@
 #include "normalize.h"
+#include "xalloc.h"
 
 #include <ctype.h>
 #include <string.h>
@@ -19,6 +20,8 @@ struct lexer {
 	int is_define;
 	const char *macro_name_end; /* "#define F(" keeps F and ( together */
 	struct strbuf *out;
+	struct norm_token *toks;    /* NULL, or where each kept token lies */
+	size_t nr_toks, alloc_toks;
 };
 
 /* Skip a comment or a backslash-newline at lx->p; 1 if something was skipped. */
@@ -98,9 +101,31 @@ static void end_directive(struct lexer *lx)
 	lx->in_directive = lx->skip_line = 0;
 }
 
+static void lex(struct lexer *lx);
+
 void normalize_c(const char *text, size_t len, struct strbuf *out)
 {
-	struct lexer lx = { text, text + len, 1, 0, 0, 0, 0, NULL, out };
+	struct lexer lx = { text, text + len, 1, 0, 0, 0, 0, NULL, out, NULL, 0, 0 };
+
+	lex(&lx);
+}
+
+void normalize_c_tokens(const char *text, size_t len, struct strbuf *out,
+			struct norm_token **ret_toks, size_t *ret_nr)
+{
+	struct lexer lx = { text, text + len, 1, 0, 0, 0, 0, NULL, out, NULL, 0, 0 };
+
+	lx.toks = xcalloc(1, sizeof(*lx.toks));
+	lex(&lx);
+	*ret_toks = lx.toks;
+	*ret_nr = lx.nr_toks;
+}
+
+static void lex(struct lexer *lx_)
+{
+	struct lexer lx = *lx_;
+	const char *text = lx.p;
+	struct strbuf *out = lx.out;
 
 	while (lx.p < lx.end) {
 		int nl = 0;
@@ -133,6 +158,11 @@ void normalize_c(const char *text, size_t len, struct strbuf *out)
 			    !(lx.p == lx.macro_name_end && *lx.p == '('))
 				strbuf_addch(out, ' ');
 			strbuf_add(out, lx.p, n);
+			if (lx.toks) {
+				ALLOC_GROW(lx.toks, lx.nr_toks + 1, lx.alloc_toks);
+				lx.toks[lx.nr_toks].start = (size_t)(lx.p - text);
+				lx.toks[lx.nr_toks++].end = (size_t)(lx.p - text) + n;
+			}
 		}
 		if (lx.in_directive) {
 			if (lx.directive_tokens == 1)
@@ -147,4 +177,5 @@ void normalize_c(const char *text, size_t len, struct strbuf *out)
 	end_directive(&lx);
 	if (out->len && out->buf[out->len - 1] != '\n')
 		strbuf_addch(out, '\n');
+	*lx_ = lx;
 }

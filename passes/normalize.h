@@ -13,4 +13,16 @@
 
 void normalize_c(const char *text, size_t len, struct strbuf *out);
 
+/* A token's byte range [start, end) in the text. */
+struct norm_token {
+	size_t start, end;
+};
+/*
+ * As normalize_c, and *ret_toks (caller frees) holds the range of every
+ * token kept in `out`, in order (*ret_nr of them): two texts that normalize
+ * alike have their tokens at the same indexes.  libc only.
+ */
+void normalize_c_tokens(const char *text, size_t len, struct strbuf *out,
+			struct norm_token **ret_toks, size_t *ret_nr);
+
 #endif

@@ -1,5 +1,6 @@
 #include "splice.h"
 #include "log.h"
+#include "normalize.h"
 #include "xalloc.h"
 
 #include <stdlib.h>
@@ -97,4 +98,97 @@ void splice_unit(const struct strbuf *text, const char *path,
 	r.end = text->len;
 	splice_copy_erased(out, text, r, sites, nr_sites);
 	free(sorted);
+}
+
+/* The tokens of a text, as normalize_c keeps them. */
+static struct norm_token *tokens_of(const struct strbuf *text, size_t *ret_nr)
+{
+	struct strbuf t = STRBUF_INIT;
+	struct norm_token *toks;
+
+	normalize_c_tokens(text->buf, text->len, &t, &toks, ret_nr);
+	strbuf_release(&t);
+	return toks;
+}
+
+static void range_tokens(const struct norm_token *toks, size_t nr, struct direct_range *r)
+{
+	size_t i;
+
+	for (i = 0; i < nr && toks[i].start < r->start; i++)
+		;
+	r->tstart = i;
+	for (; i < nr && toks[i].end <= r->end; i++)
+		;
+	r->tend = i;
+}
+
+void splice_recipe_tokens(const struct strbuf *text, struct direct_recipe *rc)
+{
+	size_t nr, i;
+	struct norm_token *toks = tokens_of(text, &nr);
+
+	for (i = 0; i < rc->nr_sites; i++)
+		range_tokens(toks, nr, &rc->sites[i]);
+	for (i = 0; i < rc->nr_repls; i++)
+		range_tokens(toks, nr, &rc->repls[i].at);
+	free(toks);
+}
+
+/* The bytes of r in a text with tokens toks (the same tokens it was made for). */
+static int range_bytes(const struct norm_token *toks, size_t nr, const struct direct_range *r,
+		       size_t len, struct range *ret)
+{
+	if (r->tend > nr || r->tstart > r->tend)
+		return -1;
+	if (r->tstart == r->tend) { /* no token: an empty range where the next one starts */
+		ret->start = ret->end = r->tstart < nr ? toks[r->tstart].start : len;
+		return 0;
+	}
+	ret->start = toks[r->tstart].start;
+	ret->end = toks[r->tend - 1].end;
+	return 0;
+}
+
+int splice_recipe(const struct strbuf *text, const char *path, const struct direct_recipe *rc,
+		  int exact, struct strbuf *out)
+{
+	struct range *sites = xcalloc(rc->nr_sites + 1, sizeof(*sites));
+	struct splice_repl *repls = xcalloc(rc->nr_repls + 1, sizeof(*repls));
+	struct norm_token *toks = NULL;
+	size_t nr = 0, i, j;
+	int ret = -1;
+
+	if (!exact)
+		toks = tokens_of(text, &nr);
+	for (i = 0; i < rc->nr_sites; i++) {
+		if (exact) {
+			sites[i].start = rc->sites[i].start;
+			sites[i].end = rc->sites[i].end;
+		} else if (range_bytes(toks, nr, &rc->sites[i], text->len, &sites[i]) < 0)
+			goto out;
+		if (sites[i].end > text->len)
+			goto out;
+	}
+	for (i = 0; i < rc->nr_repls; i++) {
+		if (exact) {
+			repls[i].def.start = rc->repls[i].at.start;
+			repls[i].def.end = rc->repls[i].at.end;
+		} else if (range_bytes(toks, nr, &rc->repls[i].at, text->len, &repls[i].def) < 0)
+			goto out;
+		if (repls[i].def.end > text->len)
+			goto out;
+		for (j = 0; j < i; j++)
+			if (repls[i].def.start < repls[j].def.end && repls[j].def.start < repls[i].def.end)
+				goto out; /* overlapping: not a recipe accc made */
+		repls[i].name = rc->repls[i].name;
+		repls[i].text = rc->repls[i].text;
+	}
+	splice_unit(text, path, sites, rc->nr_sites, repls, rc->nr_repls, out);
+	ret = 0;
+out:
+	free(toks);
+	free(sites);
+	free(repls);
+	return ret;
 }

@@ -6,6 +6,7 @@
  * replaced kernel lands on the original file and line (and column).
  */
 #include "detect.h"
+#include "direct.h"
 #include "strbuf.h"
 
 struct splice_repl {
@@ -33,5 +34,19 @@ void splice_unit(const struct strbuf *text, const char *path,
 void splice_copy_erased(struct strbuf *out, const struct strbuf *text,
 			struct range r, const struct range *sites,
 			size_t nr_sites);
+
+/*
+ * Direct mode (direct.h): fill in the token indexes of the byte ranges of
+ * `rc`, made for `text`.
+ */
+void splice_recipe_tokens(const struct strbuf *text, struct direct_recipe *rc);
+/*
+ * The unit of `text` (read from `path`) as `rc` says.  With `exact`, the
+ * text is the one the recipe was made for and its byte ranges are used;
+ * otherwise its tokens are the same and the token ranges are found in this
+ * text.  Returns 0, or -1 when the recipe does not fit the text.
+ */
+int splice_recipe(const struct strbuf *text, const char *path, const struct direct_recipe *rc,
+		  int exact, struct strbuf *out);
 
 #endif

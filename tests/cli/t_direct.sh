@@ -50,8 +50,23 @@ D="...then a hit again"; hit -O2 -c k.c -o first.o
 D="other flags"; miss -O1 -c k.c -o first.o
 D="another output name shares the hit"; hit -O2 -c k.c -o other.o
 check "...and the object is right" cmp -s other.o direct.o
-D="the source changed"; echo '/* edited */' >> k.c; miss -O2 -c k.c -o first.o
+D="the source's tokens changed"; echo 'int other(void) { return 1; }' >> k.c; miss -O2 -c k.c -o first.o
 D="the same again"; hit -O2 -c k.c -o first.o
+# a comment edit keeps the tokens: still a hit, with the unit made again from
+# the edited file, so debug lines follow it (the same object as the full path)
+"$ACCC" gcc -O2 -g -c k.c -o g1.o
+{ printf '/* two lines\n   of comment */\n'; cat k.c; } > k2.c && mv k2.c k.c
+: > "$log"
+"$ACCC" gcc -O2 -g -c k.c -o g2.o
+check_grep "a comment edit in the source is a direct hit" "direct hit .*same tokens" "$log"
+rm -rf "$ACCC_DIR/direct"; ACCC_MODE=cached "$ACCC" gcc -O2 -g -c k.c -o g3.o
+check_same "...with the edited file's lines (-g)" g2.o g3.o
+check "...which moved" sh -c '! cmp -s g1.o g2.o'
+echo '/* a note */' >> k.h
+: > "$log"
+"$ACCC" gcc -O2 -g -c k.c -o g4.o
+check_grep "a comment edit in a header is a direct hit" "direct hit .*same tokens" "$log"
+D="a header's tokens changed"; echo 'typedef int unused_t;' >> k.h; miss -O2 -g -c k.c -o g4.o
 for key in $("$ACCC" cache list | awk '/ scale / { print $1 }'); do
 	"$ACCC" cache rm "$key" >/dev/null
 done

@@ -158,6 +158,61 @@ static void test_source_edits(void)
 	}
 }
 
+/* The key of BASE with cfg.h holding `header`. */
+static char *key_with_header(const char *header)
+{
+	put("cfg.h", header);
+	return key_src(BASE);
+}
+
+static void header_case(const char *what, const char *header, int same_key)
+{
+	char *a = key_with_header("#ifndef CFG_H\n#define CFG_H\n#define CFG 1.0f\n"
+				  "typedef float real;\n"
+				  "static inline float twice(float v) { return 2 * v; }\n"
+				  "#endif\n");
+	char *b = key_with_header(header);
+
+	if (!strcmp(b, "none") || (strcmp(a, b) == 0) != same_key) {
+		fprintf(stderr, "header edit: %s: key %s (should not)\n", what,
+			same_key ? "changed" : "did not change");
+		CHECK(0);
+	} else
+		CHECK(1);
+	free(a);
+	free(b);
+}
+
+static void test_header_edits(void)
+{
+	header_case("comments and blank lines", "/* the configuration */\n\n"
+		    "#ifndef CFG_H\n#define CFG_H // guard\n#define CFG 1.0f /* one */\n\n"
+		    "typedef float real;\n// helper\n"
+		    "static inline float twice(float v) { return 2 * v; }\n#endif\n", 1);
+	header_case("whitespace and line breaks", "#ifndef CFG_H\n#define CFG_H\n"
+		    "#define   CFG   1.0f\ntypedef float\n  real;\n"
+		    "static inline float\ntwice(float v)\n{\n\treturn 2 * v;\n}\n#endif\n", 1);
+	header_case("a macro's value", "#ifndef CFG_H\n#define CFG_H\n#define CFG 2.0f\n"
+		    "typedef float real;\n"
+		    "static inline float twice(float v) { return 2 * v; }\n#endif\n", 0);
+	header_case("a type", "#ifndef CFG_H\n#define CFG_H\n#define CFG 1.0f\n"
+		    "typedef double real;\n"
+		    "static inline float twice(float v) { return 2 * v; }\n#endif\n", 0);
+	header_case("an inline helper", "#ifndef CFG_H\n#define CFG_H\n#define CFG 1.0f\n"
+		    "typedef float real;\n"
+		    "static inline float twice(float v) { return v + v + 0; }\n#endif\n", 0);
+	header_case("#pragma pack", "#ifndef CFG_H\n#define CFG_H\n#pragma pack(1)\n"
+		    "#define CFG 1.0f\ntypedef float real;\n"
+		    "static inline float twice(float v) { return 2 * v; }\n#endif\n", 0);
+	header_case("#pragma GCC optimize", "#ifndef CFG_H\n#define CFG_H\n"
+		    "#pragma GCC optimize(\"O3\")\n#define CFG 1.0f\ntypedef float real;\n"
+		    "static inline float twice(float v) { return 2 * v; }\n#endif\n", 0);
+	header_case("a _Static_assert", "#ifndef CFG_H\n#define CFG_H\n#define CFG 1.0f\n"
+		    "typedef float real;\n_Static_assert(sizeof(real) == 4, \"real\");\n"
+		    "static inline float twice(float v) { return 2 * v; }\n#endif\n", 0);
+	put("cfg.h", "#define CFG 1.0f\n");
+}
+
 static void test_other_inputs(void)
 {
 	static const char *o3[] = { "-O3", NULL }, *march[] = { "-O2", "-mavx2", NULL },
@@ -232,6 +287,7 @@ int main(void)
 		return 1;
 	test_normalize();
 	test_source_edits();
+	test_header_edits();
 	test_other_inputs();
 	test_compiler_identity();
 	rm_rf(dir.buf);

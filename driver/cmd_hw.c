@@ -23,7 +23,13 @@ int cmd_hw(int argc, const char **argv)
 		} else if (!strcmp(argv[i], "--target") && i + 1 < argc) {
 			t = target_find(argv[++i]);
 			if (!t) {
-				error("unknown target '%s'", argv[i]);
+				struct strbuf known = STRBUF_INIT;
+				const struct target *k;
+				for (k = target_table; k->name; k++)
+					strbuf_addf(&known, "%s%s", k == target_table ? "" : ", ",
+						    k->name);
+				error("unknown target '%s' (known: %s)", argv[i], known.buf);
+				strbuf_release(&known);
 				return 2;
 			}
 		} else if (!strcmp(argv[i], "-h") || !strcmp(argv[i], "--help")) {

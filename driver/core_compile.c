@@ -66,6 +66,26 @@ static void show_warning(void)
 }
 
 /*
+ * A bad configuration (a value outside a key's choices, an unknown key, a
+ * missing ACCC_CONFIG file) is the user's mistake, but not one in the code
+ * being built: the compile goes on with the defaults and shows the first
+ * problem as its one warning line; strict mode fails instead.
+ */
+static void config_warn(void)
+{
+	const char *p = config_problems();
+	int len = (int)strcspn(p, "\n");
+
+	if (!*p)
+		return;
+	if (config_get_bool("strict")) {
+		fprintf(stderr, "accc: error: config: %.*s (strict mode)\n", len, p);
+		exit(1);
+	}
+	warning("config: %.*s (see 'accc config')", len, p);
+}
+
+/*
  * accc's machinery failed: compile the original unit (the pragma, which the
  * compiler does not know, made silent).  Strict mode fails instead.
  */
@@ -268,6 +288,7 @@ int core_compile(const char *cc, const char *const *args)
 	strvec_init(&job.final_keys);
 	if (args_classify(args, &job.ca) < 0 || !job.ca.candidate)
 		exec_args(cc, args, NULL);
+	config_warn();
 
 	d = detect_file(job.ca.src, &job.ca.parse_flags, &st);
 	if (st == DETECT_PRAGMA_ERROR) {

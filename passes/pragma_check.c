@@ -345,7 +345,12 @@ int pragma_check(const struct pragma *p, const struct kparam *params,
 	for (i = 0; targets && p->target && targets[i] && strcmp(targets[i], p->target); i++)
 		;
 	if (targets && p->target && !targets[i]) {
-		pragma_fail(ck.err, p->target_offset, "unknown target '%s'", p->target);
+		struct strbuf known = STRBUF_INIT;
+		for (i = 0; targets[i]; i++)
+			strbuf_addf(&known, "%s%s", i ? ", " : "", targets[i]);
+		pragma_fail(ck.err, p->target_offset, "unknown target '%s' (known: %s)",
+			    p->target, known.buf);
+		strbuf_release(&known);
 		goto out;
 	}
 	if (p->memory == MEMORY_DEVICE && (!p->target || strcmp(p->target, "cuda"))) {

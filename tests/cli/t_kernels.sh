@@ -85,8 +85,11 @@ diag "a prototype is not a definition" '#pragma autocomp inout(a[n]) args(n=4)' 
 	"d.c:2:1: error: autocomp: pragma is not followed by a function definition"
 diag "duplicate clause" '#pragma autocomp inout(a[n]) args(n=4) tol(1e-3) tol(1e-4)' "$F" \
 	"d.c:2:50: error: autocomp: clause 'tol' given twice"
-diag "unknown target" '#pragma autocomp target(tpu) inout(a[n]) args(n=4)' "$F" \
-	"d.c:2:25: error: autocomp: unknown target 'tpu'"
+printf '#include <stddef.h>\n#pragma autocomp target(tpu) inout(a[n]) args(n=4)\n%s\n' "$F" > d.c
+run_cap d "$ACCC" gcc -c d.c -o d.o
+check_eq "unknown target: status" "$(cat d.rc)" 1
+check_grep "unknown target: the known ones listed" \
+	"^d.c:2:25: error: autocomp: unknown target 'tpu' (known: host[,)]" d.err
 printf '#pragma autocomp inout(a[n]) args(n=4)\n#pragma autocomp inout(a[n]) args(n=8)\nvoid f(int n, float *a) { a[0] = n; }\n' > two.c
 run_cap two "$ACCC" gcc -c two.c
 check_grep "two pragmas for one function" "autocomp" two.err

@@ -342,7 +342,7 @@ static void test_check(void)
 	CHECK_STR(check_with("args(n=1)", odd, 2),
 		  "0: parameter 's' has a type accc cannot benchmark");
 	CHECK_STR(check_sgemm("target(gpu) in(a[n*k], b[k*m]) out(c[n*m]) args(n=1,m=1,k=1)"),
-		  "7: unknown target 'gpu'");
+		  "7: unknown target 'gpu' (known: host, cuda)");
 	CHECK_STR(check_sgemm("target(cuda) in(a[n*k], b[k*m]) out(c[n*m]) args(n=1,m=1,k=1)"),
 		  "ok");
 	CHECK_STR(check_sgemm("target(cuda) memory(device) allow(tf32) in(a[n*k], b[k*m]) "
@@ -478,7 +478,7 @@ static void test_check_misc(void)
 	CHECK_INT(pragma_check(&p, NULL, 0, NULL, NULL), 0);
 	CHECK_INT(pragma_check(&p, NULL, 0, targets, NULL), -1);
 	CHECK_INT(pragma_check(&p, NULL, 0, targets, &err), -1);
-	CHECK_STR(err.msg, "unknown target 'elsewhere'");
+	CHECK_STR(err.msg, "unknown target 'elsewhere' (known: host, cuda)");
 	pragma_error_release(&err);
 	CHECK(err.msg == NULL);
 	pragma_release(&p);

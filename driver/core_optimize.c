@@ -302,9 +302,14 @@ static void store_result(struct optimizer *o, const char *key, const struct kern
 	strvec_pushv(&e.models, r->models.v);
 	strvec_pushv(&e.plans, r->plans.v);
 	strbuf_addf(&extra, "{\"winner\": %s, \"metric\": \"%s\", \"llm_calls\": %ld, "
-		    "\"tokens\": %ld, \"judged\": %ld}", r->found ? "true" : "false",
+		    "\"tokens\": %ld, \"judged\": %ld", r->found ? "true" : "false",
 		    r->metric ? r->metric : "time", r->calls, r->tokens_in + r->tokens_out,
 		    r->judged);
+	if (r->roof_missing)
+		strbuf_addf(&extra, ", \"roofline\": {\"missing\": \"%s\"}}", r->roof_missing);
+	else
+		strbuf_addf(&extra, ", \"roofline\": {\"percent\": %.1f, \"base_percent\": %.1f}}",
+			    r->roofline, r->base_roofline);
 	e.extra_json = strbuf_detach(&extra, NULL);
 	if (r->found)
 		strbuf_addstr(&e.source, r->variant);
@@ -337,6 +342,7 @@ static char *search_and_store(struct optimizer *o, const char *key, const char *
 	const char *dir = config_get("dir");
 	char *runs = xstrfmt("%s/runs", dir), *locks = xstrfmt("%s/locks", dir);
 	char *progress = xstrfmt("%s/progress", locks), *store = xstrfmt("%s/responses", dir);
+	char *peaks = xstrfmt("%s/peaks.json", dir);
 	struct search_config sc;
 	struct search_result r;
 	char *ret = NULL;
@@ -346,6 +352,7 @@ static char *search_and_store(struct optimizer *o, const char *key, const char *
 	sc.runs_dir = runs;
 	sc.judge.lock_dir = locks;
 	sc.progress_lock = progress;
+	sc.judge.peaks_file = peaks;
 	sc.llm.store_dir = store;
 	cache_count(o->cache, "searches", 1);
 	if (search_kernel(&sc, o->d, o->ki, o->kd, key, &r) < 0) {
@@ -379,6 +386,7 @@ static char *search_and_store(struct optimizer *o, const char *key, const char *
 	free(locks);
 	free(progress);
 	free(store);
+	free(peaks);
 	return ret;
 }
 

@@ -855,6 +855,18 @@ static void fill_result(struct search *s, struct search_result *r)
 				    s->kd->tk.shapes[i].binds[j].value);
 		strvec_push_nodup(&r->shapes, strbuf_detach(&sh, NULL));
 	}
+	r->roof_missing = "the original was not timed";
+	for (i = 0; i < s->nr_nodes; i++) {
+		const struct target_timing *t = &s->nodes[i].timing;
+		if (!s->nodes[i].timed || (r->found && &s->nodes[i] != best))
+			continue;
+		r->roof_missing = t->roof_level ? NULL : t->roof_missing;
+		r->base_roofline = t->base_roofline;
+		r->roofline = r->found ? t->roofline : t->base_roofline;
+		if (r->found || t->roof_level)
+			break;
+	}
+	r->wall_s = now_s() - s->start;
 	r->calls = s->calls;
 	r->tokens_in = s->tokens_in;
 	r->tokens_out = s->tokens_out;

@@ -67,6 +67,11 @@ struct search_result {
 	long calls, tokens_in, tokens_out, judged, iterations_run;
 	char *run_dir;                 /* the artifacts folder */
 	char *stop_reason;             /* why it stopped early, or NULL */
+	/* % of roofline of the winner (the original when none) and of the
+	 * original, or why there is no figure (static text) */
+	double roofline, base_roofline;
+	const char *roof_missing;
+	double wall_s;                 /* the search's time */
 };
 
 void search_result_release(struct search_result *r);

@@ -39,6 +39,11 @@ static cJSON *timing_json(const struct target_timing *t)
 	cJSON_AddNumberToObject(o, "noise", t->noise);
 	cJSON_AddBoolToObject(o, "faster", t->faster);
 	cJSON_AddNumberToObject(o, "rounds", t->rounds);
+	if (t->gflops > 0)
+		cJSON_AddNumberToObject(o, "gflops", t->gflops);
+	if (t->gbytes > 0)
+		cJSON_AddNumberToObject(o, "gbytes", t->gbytes);
+	target_roofline_json(o, t);
 	return o;
 }
 

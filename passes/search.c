@@ -813,6 +813,7 @@ static int setup(struct search *s, const char *key)
 	root->status = "original";
 	root->code = xstrndup(detect_text(s->d)->buf + k->def.start, k->def.end - k->def.start);
 	code_hash(root->code, root->hash);
+	search_artifact(s, 0, "c", root->code);
 	s->beam = xcalloc((size_t)c->beam + 1, sizeof(*s->beam));
 	s->nr_beam = 1;
 	ret = 0;

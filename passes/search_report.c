@@ -82,6 +82,13 @@ void search_write_summary(struct search *s)
 	size_t i;
 
 	cJSON_AddStringToObject(root, "kernel", s->kd->tk.name);
+	cJSON_AddStringToObject(root, "file", detect_path(s->d));
+	cJSON_AddNumberToObject(root, "line", detect_kernel(s->d, s->ki)->line);
+	cJSON_AddStringToObject(root, "target", detect_kernel(s->d, s->ki)->pragma.target);
+	if (s->kd->tk.flops)
+		cJSON_AddStringToObject(root, "flops", s->kd->tk.flops);
+	if (s->kd->tk.bytes)
+		cJSON_AddStringToObject(root, "bytes", s->kd->tk.bytes);
 	cfg = cJSON_AddObjectToObject(root, "config");
 	cJSON_AddNumberToObject(cfg, "iterations", c->iterations);
 	cJSON_AddNumberToObject(cfg, "beam", c->beam);

@@ -666,6 +666,7 @@ static int iterate(struct search *s, int it)
 	free(plans);
 	s->iterations_run = it + 1;
 	search_write_summary(s);
+	search_progress_line(s);
 	return ret;
 }
 

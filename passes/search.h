@@ -48,6 +48,7 @@ struct search_config {
 	const char *runs_dir;          /* artifacts: <runs_dir>/<kernel>-<key>/ */
 	const char *progress_lock;     /* only its holder draws progress; NULL: none */
 	int progress;                  /* draw a live line on stderr (a terminal) */
+	int progress_lines;            /* else one line per iteration on stderr */
 	struct target_options judge;
 	const char *compiler_id;       /* compiler identity, for prompts */
 	const struct strvec *parse_flags; /* libclang flags, for the tuner */

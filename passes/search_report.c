@@ -138,16 +138,33 @@ static int hold_progress(struct search *s)
 	return s->progress_fd >= 0;
 }
 
-void search_progress(struct search *s, const char *phase)
+static double beam_best(const struct search *s)
 {
 	double best = 1.0;
 	size_t i;
 
-	if (!hold_progress(s))
-		return;
 	for (i = 0; i < s->nr_beam; i++)
 		if (s->nodes[s->beam[i]].timed && s->nodes[s->beam[i]].timing.speedup > best)
 			best = s->nodes[s->beam[i]].timing.speedup;
+	return best;
+}
+
+void search_progress_line(struct search *s)
+{
+	if (!s->cfg->progress_lines)
+		return;
+	fprintf(stderr, "accc: %s: iteration %d/%d done: judged %ld, best %.2fx, tokens %ld, %.0f s\n",
+		s->kd->tk.name, s->iterations_run, s->cfg->iterations, s->judged, beam_best(s),
+		s->tokens_in + s->tokens_out, now_s() - s->start);
+	fflush(stderr);
+}
+
+void search_progress(struct search *s, const char *phase)
+{
+	double best = beam_best(s);
+
+	if (!hold_progress(s))
+		return;
 	fprintf(stderr, "\r\033[Kaccc: %s  iteration %d/%d  %s  judged %ld/%zu  best %.2fx  tokens %ld",
 		s->kd->tk.name, s->iterations_run + 1, s->cfg->iterations, phase, s->judged,
 		s->nr_nodes - 1, best, s->tokens_in + s->tokens_out);

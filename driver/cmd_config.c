@@ -1,8 +1,10 @@
 /* accc config: every effective value and where it came from. */
 #include "cmds.h"
+#include "compiler.h"
 #include "config.h"
 
 #include <stdio.h>
+#include <string.h>
 
 int cmd_config(int argc, const char **argv)
 {
@@ -14,6 +16,8 @@ int cmd_config(int argc, const char **argv)
 		const char *v = config_get(config_keys[i].name);
 		if (config_keys[i].flags & CONFIG_SECRET)
 			v = *v ? "(set, not shown)" : "";
+		if (!strcmp(config_keys[i].name, "prompts_dir"))
+			v = prompts_dir(); /* the folder a search would use */
 		printf("%-18s = %-24s (%s)\n", config_keys[i].name, v,
 		       config_origin(config_keys[i].name));
 	}

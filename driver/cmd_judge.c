@@ -47,6 +47,11 @@ static void print_result(const char *name, const struct target_result *r)
 		printf(", %.2fx (%s %.4g -> %.4g per call, noise %.1f%%)%s",
 		       r->timing.speedup, r->timing.metric, r->timing.base, r->timing.cand,
 		       100 * r->timing.noise, r->timing.faster ? ", faster" : ", not faster");
+	if (r->timed && r->timing.roof_level)
+		printf(", %.0f%% of roofline (original %.0f%%)", r->timing.roofline,
+		       r->timing.base_roofline);
+	else if (r->timed)
+		printf(", roofline: %s", r->timing.roof_missing ? r->timing.roof_missing : "none");
 	printf("\n  %s\n", r->reason);
 	if (r->verdict == TV_COMPILE_ERROR && r->detail)
 		printf("%s\n", r->detail);
@@ -62,6 +67,7 @@ static int judge_variants(const struct file_opts *o, const struct detect *d, siz
 	struct target_result *res = xcalloc(o->rest.nr + 1, sizeof(*res));
 	struct target_options opt;
 	struct kdesc kd;
+	char *peaks = NULL;
 	size_t i;
 	int ret = 1, ok = 0;
 
@@ -83,6 +89,8 @@ static int judge_variants(const struct file_opts *o, const struct detect *d, siz
 	}
 	target_options_init(&opt);
 	opt.no_timing = o->no_timing;
+	peaks = xstrfmt("%s/peaks.json", config_get("dir"));
+	opt.peaks_file = peaks;
 	if (o->metric && !strcmp(o->metric, "instructions"))
 		opt.metric = TM_INSTRUCTIONS;
 	if (t->evaluate(&kd.tk, cands, o->rest.nr, &opt, res) < 0) {
@@ -116,6 +124,7 @@ out:
 	free(units);
 	free(cands);
 	free(res);
+	free(peaks);
 	strvec_clear(&flags);
 	return ret;
 }

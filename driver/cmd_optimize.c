@@ -163,6 +163,47 @@ out:
 	return queued;
 }
 
+/* The table at the end: one row per kernel from the jobs' summary lines. */
+static void print_summary(const char *path, const struct unit_job *jobs, long n)
+{
+	struct strbuf text = STRBUF_INIT;
+	struct strvec rows = STRVEC_INIT;
+	const char *p;
+	long i;
+
+	strbuf_read_file(&text, path, 16 << 20);
+	for (p = text.buf; p && *p;) {
+		size_t len = strcspn(p, "\n");
+		char *line = xstrndup(p, len);
+		strvec_push(&rows, line);
+		free(line);
+		p += len + (p[len] == '\n');
+	}
+	printf("\n%-16s %-28s %-6s %8s %9s %10s %8s  %s\n", "kernel", "file:line", "target",
+	       "speedup", "roofline", "candidates", "time", "outcome");
+	for (i = 0; i < (long)rows.nr; i++) {
+		char *f[9], *save = NULL, *copy = xstrdup(rows.v[i]), *tok;
+		int nf = 0;
+		char roof[16] = "-";
+		for (tok = strtok_r(copy, "\t", &save); tok && nf < 9; tok = strtok_r(NULL, "\t", &save))
+			f[nf++] = tok;
+		if (nf >= 8) {
+			if (atof(f[5]) >= 0)
+				snprintf(roof, sizeof(roof), "%.0f%%", atof(f[5]));
+			printf("%-16s %-28s %-6s %7.2fx %9s %10s %7.1fs  %s%s%s%s\n", f[0], f[1], f[2],
+			       atof(f[4]), roof, f[6], atof(f[7]), f[3], nf > 8 ? " (" : "",
+			       nf > 8 ? f[8] : "", nf > 8 ? ")" : "");
+		}
+		free(copy);
+	}
+	for (i = 0; i < n; i++)
+		if (jobs[i].status != 0)
+			printf("%-16s %-28s %-6s %8s %9s %10s %8s  failed (accc-core exit status %d)\n",
+			       "?", jobs[i].file, "?", "-", "-", "-", "-", jobs[i].status);
+	strvec_clear(&rows);
+	strbuf_release(&text);
+}
+
 int cmd_optimize(int argc, const char **argv)
 {
 	const char *db = NULL;
@@ -171,6 +212,7 @@ int cmd_optimize(int argc, const char **argv)
 	struct pool *p;
 	cJSON *arr = NULL, *e;
 	long n = 0, i, failed = 0;
+	char *summary;
 	int nj = 0, k;
 
 	for (k = 1; k < argc; k++) {
@@ -194,11 +236,24 @@ int cmd_optimize(int argc, const char **argv)
 	}
 	if (!nj)
 		nj = (int)config_get_long("jobs");
+	{
+		const char *tmp = getenv("TMPDIR");
+		int fd;
+		summary = xstrfmt("%s/accc-summary-XXXXXX", tmp && *tmp ? tmp : "/tmp");
+		fd = mkstemp(summary);
+		if (fd >= 0) {
+			close(fd);
+			setenv("ACCC_SUMMARY_FILE", summary, 1);
+		}
+	}
 	p = pool_new(nj > 0 ? nj : pool_cpus());
 	jobs = xcalloc((size_t)cJSON_GetArraySize(arr) + 1, sizeof(*jobs));
 	cJSON_ArrayForEach(e, arr)
 		n += queue_entry(p, e, &only, &jobs[n]);
 	pool_run(p);
+	print_summary(summary, jobs, n);
+	unlink(summary);
+	free(summary);
 	for (i = 0; i < n; i++) {
 		if (jobs[i].status != 0) {
 			failed++;

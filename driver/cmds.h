@@ -14,7 +14,8 @@
 	X(optimize, "optimize every kernel of a project ahead of time")            \
 	X(judge, "judge hand-written variants of a kernel")                        \
 	X(cache, "inspect and manage the kernel cache")                           \
-	X(hw, "print this machine's hardware fingerprint")                      \
+	X(hw, "print this machine's hardware fingerprint, or --peaks")           \
+	X(report, "write an HTML report of the searches (or --json)")             \
 	X(help, "print the help")                                                 \
 	X(version, "print the version")
 

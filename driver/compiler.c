@@ -1,4 +1,5 @@
 #include "compiler.h"
+#include "config.h"
 #include "fs.h"
 #include "log.h"
 #include "xalloc.h"
@@ -32,6 +33,30 @@ void self_dir(struct strbuf *ret)
 {
 	const char *self = self_real();
 	path_dirname(ret, self ? self : ".");
+}
+
+static int is_dir(const char *path)
+{
+	struct stat st;
+	return !stat(path, &st) && S_ISDIR(st.st_mode);
+}
+
+const char *prompts_dir(void)
+{
+	static struct strbuf dir = STRBUF_INIT;
+	const char *set = config_get("prompts_dir");
+
+	if (*set)
+		return set;
+	if (!dir.len) {
+		self_dir(&dir);
+		strbuf_addstr(&dir, "/../share/accc/prompts");
+		if (!is_dir(dir.buf) && is_dir(ACCC_PROMPTS_DIR)) {
+			strbuf_reset(&dir);
+			strbuf_addstr(&dir, ACCC_PROMPTS_DIR);
+		}
+	}
+	return dir.buf;
 }
 
 int compiler_is_accc(const char *path)

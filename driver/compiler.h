@@ -34,4 +34,12 @@ void invocation_release(struct invocation *inv);
 /* Directory holding this executable (for finding accc-core). */
 void self_dir(struct strbuf *ret);
 
+/*
+ * The prompts folder: the prompts_dir key when set; else
+ * <bin>/../share/accc/prompts of an installed accc; else, for a binary in
+ * the build tree, the source tree's prompts/.  Returns a static string; the
+ * folder may not exist (the caller says so, naming it).
+ */
+const char *prompts_dir(void);
+
 #endif

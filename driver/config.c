@@ -49,7 +49,8 @@ const struct config_key config_keys[] = {
 	{ .name = "max_tokens", .def = "0", .help = "tokens per kernel search (0: no limit)" },
 	{ .name = "max_wall", .def = "0", .help = "seconds per kernel search (0: no limit)" },
 	{ .name = "metric", .def = "time", .choices = "time|instructions", .help = "time | instructions (valgrind: deterministic, for CI)" },
-	{ .name = "prompts_dir", .def = ACCC_PROMPTS_DIR, .help = "prompt folders, one per target" },
+	{ .name = "prompts_dir", .def = "", .help = "prompt folders, one per target (default: "
+	  "../share/accc/prompts next to the binary)" },
 	{ .name = "llm_timeout", .def = "600000", .help = "LLM request timeout, milliseconds" },
 	{ .name = "llm_connect_timeout", .def = "10000", .help = "LLM connect timeout, milliseconds" },
 	{ .name = "llm_concurrency", .def = "8", .help = "LLM requests in flight per provider" },

@@ -52,4 +52,15 @@ void optimizer_free(struct optimizer *o);
 int optimizer_all_final(const struct optimizer *o);
 const struct strvec *optimizer_final_keys(const struct optimizer *o);
 
+/* What the last optimizer_variant() call did, for summaries. */
+struct optimizer_outcome {
+	const char *what;       /* "searched", "hit", "kept original", "failed" */
+	double speedup;         /* of the variant used; 1 for the original */
+	double roofline;        /* % of roofline, or -1 when unknown */
+	long candidates;        /* judged by the search (0 on a hit) */
+	double wall_s;          /* the search's time */
+	char why[160];          /* "failed": the reason; else empty */
+};
+const struct optimizer_outcome *optimizer_outcome(const struct optimizer *o);
+
 #endif

@@ -26,6 +26,7 @@
 #include "xalloc.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -323,6 +324,30 @@ int core_compile(const char *cc, const char *const *args)
 	return status;
 }
 
+/* One line per kernel for the table `accc optimize` prints at the end:
+ * appended to ACCC_SUMMARY_FILE (set by accc optimize), fields by tabs. */
+static void summary_record(const struct optimizer_outcome *oc, const struct detect *d,
+			   size_t ki)
+{
+	const char *path = getenv("ACCC_SUMMARY_FILE");
+	const struct kernel *k = detect_kernel(d, ki);
+	struct strbuf sb = STRBUF_INIT;
+	int fd;
+
+	if (!path || !*path)
+		return;
+	strbuf_addf(&sb, "%s\t%s:%u\t%s\t%s\t%.3f\t%.1f\t%ld\t%.1f\t%s\n", k->name,
+		    detect_path(d), k->line, k->pragma.target, oc->what, oc->speedup,
+		    oc->roofline, oc->candidates, oc->wall_s, oc->why);
+	fd = open(path, O_WRONLY | O_APPEND | O_CLOEXEC);
+	if (fd >= 0) { /* one write: lines of parallel jobs do not mix */
+		if (write(fd, sb.buf, sb.len) != (ssize_t)sb.len)
+			log_msg("cannot append to '%s'", path);
+		close(fd);
+	}
+	strbuf_release(&sb);
+}
+
 int core_optimize_file(const char *cc, const char *const *args)
 {
 	struct compile_args ca = COMPILE_ARGS_INIT;
@@ -346,14 +371,19 @@ int core_optimize_file(const char *cc, const char *const *args)
 	o = optimizer_new(cc, &ca);
 	for (i = 0; i < detect_nr_kernels(d); i++) {
 		struct kdesc kd;
+		struct optimizer_outcome bad = { "failed", 1.0, -1, 0, 0,
+						 "cannot describe the kernel to its target" };
+		const struct optimizer_outcome *oc = &bad;
 		char *v = NULL;
 		if (kdesc_init(&kd, d, i, cc, ca.build_flags.v) == 0) {
 			v = optimizer_variant(o, d, i, &kd, NULL);
+			oc = optimizer_outcome(o);
 			kdesc_release(&kd);
 		}
 		printf("%s: %s: %s\n", ca.src, detect_kernel(d, i)->name,
 		       v ? "optimized variant in the cache" : "the original is kept");
 		fflush(stdout);
+		summary_record(oc, d, i);
 		free(v);
 	}
 	ret = 0;

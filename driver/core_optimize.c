@@ -8,6 +8,7 @@
 #include "args.h"
 #include "cache.h"
 #include "cache_key.h"
+#include "compiler.h"
 #include "config.h"
 #include "core.h"
 #include "fs.h"
@@ -19,6 +20,7 @@
 #include "xalloc.h"
 
 #include <errno.h>
+#include <stdio.h>
 #include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
@@ -41,6 +43,7 @@ struct optimizer {
 	struct strvec final_keys;
 	int not_final;
 	int stored;                 /* the last search stored its result */
+	struct optimizer_outcome last;
 };
 
 /* Correctness of an entry's variant on this machine (no timing). */
@@ -268,7 +271,7 @@ static void search_config_fill(struct optimizer *o, struct search_config *c)
 	c->max_calls = config_get_long("max_calls");
 	c->max_tokens = config_get_long("max_tokens");
 	c->max_wall_s = config_get_double("max_wall");
-	c->prompts_dir = config_get("prompts_dir");
+	c->prompts_dir = prompts_dir();
 	c->llm.timeout_ms = config_get_long("llm_timeout");
 	c->llm.connect_timeout_ms = config_get_long("llm_connect_timeout");
 	c->llm.concurrency = (int)config_get_long("llm_concurrency");
@@ -276,6 +279,7 @@ static void search_config_fill(struct optimizer *o, struct search_config *c)
 	c->judge.metric = !strcmp(config_get("metric"), "instructions") ? TM_INSTRUCTIONS : TM_TIME;
 	c->judge.jobs = (int)config_get_long("jobs");
 	c->progress = !config_get_bool("quiet") && isatty(2);
+	c->progress_lines = !config_get_bool("quiet") && !isatty(2);
 	c->compiler_id = o->compiler_id.buf;
 	c->parse_flags = &o->ca->parse_flags;
 	budget_override(c, &detect_kernel(o->d, o->ki)->pragma);
@@ -302,9 +306,14 @@ static void store_result(struct optimizer *o, const char *key, const struct kern
 	strvec_pushv(&e.models, r->models.v);
 	strvec_pushv(&e.plans, r->plans.v);
 	strbuf_addf(&extra, "{\"winner\": %s, \"metric\": \"%s\", \"llm_calls\": %ld, "
-		    "\"tokens\": %ld, \"judged\": %ld}", r->found ? "true" : "false",
+		    "\"tokens\": %ld, \"judged\": %ld", r->found ? "true" : "false",
 		    r->metric ? r->metric : "time", r->calls, r->tokens_in + r->tokens_out,
 		    r->judged);
+	if (r->roof_missing)
+		strbuf_addf(&extra, ", \"roofline\": {\"missing\": \"%s\"}}", r->roof_missing);
+	else
+		strbuf_addf(&extra, ", \"roofline\": {\"percent\": %.1f, \"base_percent\": %.1f}}",
+			    r->roofline, r->base_roofline);
 	e.extra_json = strbuf_detach(&extra, NULL);
 	if (r->found)
 		strbuf_addstr(&e.source, r->variant);
@@ -330,6 +339,46 @@ static int only_builtin(const struct search_config *c)
 	return 1;
 }
 
+const struct optimizer_outcome *optimizer_outcome(const struct optimizer *o)
+{
+	return &o->last;
+}
+
+/* The number after "key": in an entry's extra JSON, or -1. */
+static double extra_num(const char *extra, const char *key)
+{
+	const char *p = extra ? strstr(extra, key) : NULL;
+
+	if (!p)
+		return -1;
+	p += strlen(key);
+	p += strspn(p, "\": \t");
+	return *p == '-' || (*p >= '0' && *p <= '9') ? strtod(p, NULL) : -1;
+}
+
+/* The one line a finished search leaves on stderr (quiet hides it; `accc
+ * optimize` prints a table instead). */
+static void finish_line(const struct kernel *k, const char *file,
+			const struct optimizer_outcome *oc)
+{
+	struct strbuf sb = STRBUF_INIT;
+
+	if (config_get_bool("quiet") || getenv("ACCC_SUMMARY_FILE"))
+		return;
+	strbuf_addf(&sb, "accc: %s (%s:%u): ", k->name, file, k->line);
+	if (!strcmp(oc->what, "searched"))
+		strbuf_addf(&sb, "%.2fx faster", oc->speedup);
+	else if (!strcmp(oc->what, "failed"))
+		strbuf_addf(&sb, "search failed (%s), original kept", oc->why);
+	else
+		strbuf_addstr(&sb, "no candidate beat the original, original kept");
+	if (oc->roofline >= 0)
+		strbuf_addf(&sb, ", %.0f%% of roofline", oc->roofline);
+	strbuf_addf(&sb, ", %ld candidates judged in %.1f s\n", oc->candidates, oc->wall_s);
+	fputs(sb.buf, stderr);
+	strbuf_release(&sb);
+}
+
 /* Search the current kernel (its key's lock held); the variant, or NULL. */
 static char *search_and_store(struct optimizer *o, const char *key, const char *fp)
 {
@@ -337,6 +386,7 @@ static char *search_and_store(struct optimizer *o, const char *key, const char *
 	const char *dir = config_get("dir");
 	char *runs = xstrfmt("%s/runs", dir), *locks = xstrfmt("%s/locks", dir);
 	char *progress = xstrfmt("%s/progress", locks), *store = xstrfmt("%s/responses", dir);
+	char *peaks = xstrfmt("%s/peaks.json", dir);
 	struct search_config sc;
 	struct search_result r;
 	char *ret = NULL;
@@ -346,12 +396,32 @@ static char *search_and_store(struct optimizer *o, const char *key, const char *
 	sc.runs_dir = runs;
 	sc.judge.lock_dir = locks;
 	sc.progress_lock = progress;
+	sc.judge.peaks_file = peaks;
 	sc.llm.store_dir = store;
 	cache_count(o->cache, "searches", 1);
-	if (search_kernel(&sc, o->d, o->ki, o->kd, key, &r) < 0) {
+	o->last.what = "failed";
+	snprintf(o->last.why, sizeof(o->last.why), "see the log");
+	if (access(sc.prompts_dir, R_OK | X_OK) < 0) {
+		/* an install without its prompts: say where they were looked for */
+		snprintf(o->last.why, sizeof(o->last.why), "no prompts folder '%s'", sc.prompts_dir);
+		cache_count(o->cache, "search_errors", 1);
+		warning("the search of '%s' cannot run: no prompts folder '%s' (set prompts_dir); "
+			"using the original kernel", k->name, sc.prompts_dir);
+	} else if (search_kernel(&sc, o->d, o->ki, o->kd, key, &r) < 0) {
 		cache_count(o->cache, "search_errors", 1);
 		warning("the search of '%s' failed; using the original kernel", k->name);
 	} else {
+		o->last.what = r.found ? "searched" : "kept original";
+		o->last.speedup = r.found ? r.speedup : 1.0;
+		o->last.roofline = r.roof_missing ? -1 : r.roofline;
+		o->last.candidates = r.judged;
+		o->last.wall_s = r.wall_s;
+		if (!r.found && !r.judged && !only_builtin(&sc)) {
+			o->last.what = "failed";
+			snprintf(o->last.why, sizeof(o->last.why), "%s",
+				 r.stop_reason ? r.stop_reason : "no code came back");
+		}
+		finish_line(k, detect_path(o->d), &o->last);
 		cache_count(o->cache, "candidates_judged", r.judged);
 		cache_count(o->cache, "llm_calls", r.calls);
 		cache_count(o->cache, "tokens", r.tokens_in + r.tokens_out);
@@ -379,6 +449,7 @@ static char *search_and_store(struct optimizer *o, const char *key, const char *
 	free(locks);
 	free(progress);
 	free(store);
+	free(peaks);
 	return ret;
 }
 
@@ -409,6 +480,10 @@ char *optimizer_variant(struct optimizer *o, const struct detect *d, size_t ki,
 
 	o->not_final++; /* until a final answer below */
 	o->stored = 0;
+	memset(&o->last, 0, sizeof(o->last));
+	o->last.what = "kept original";
+	o->last.speedup = 1.0;
+	o->last.roofline = -1;
 	if (!o->cache || kernel_key(o, d, ki, output, &fp, key) < 0)
 		goto out_fp;
 	o->d = d;
@@ -418,6 +493,9 @@ char *optimizer_variant(struct optimizer *o, const struct detect *d, size_t ki,
 	if (cache_get(o->cache, key, &e) != CACHE_MISS) {
 		log_msg("kernel '%s': cache hit %s", k->name, key);
 		ret = entry_variant(&e);
+		o->last.what = "hit";
+		o->last.speedup = ret ? e.speedup : 1.0;
+		o->last.roofline = extra_num(e.extra_json, ret ? "\"percent\"" : "\"base_percent\"");
 		goto out_final;
 	}
 	log_msg("kernel '%s': cache miss %s", k->name, key);
@@ -432,6 +510,8 @@ char *optimizer_variant(struct optimizer *o, const struct detect *d, size_t ki,
 	if (waited && cache_get(o->cache, key, &e) != CACHE_MISS) {
 		log_msg("kernel '%s': found after waiting for its search", k->name);
 		ret = entry_variant(&e);
+		o->last.what = "hit";
+		o->last.speedup = ret ? e.speedup : 1.0;
 		o->stored = 1;
 	} else if (waited) {
 		/* e2e fix: the search we waited for stored nothing (the LLM is

@@ -22,6 +22,7 @@
 #include "harness.h"
 #include "judge_int.h"
 #include "log.h"
+#include "peaks.h"
 #include "xalloc.h"
 
 #include <errno.h>
@@ -284,6 +285,32 @@ static double strict_median(struct judge *j, struct hproc *h, const struct jtria
 	return median_of(v, 7);
 }
 
+/* Where the candidate and the original stand against this machine's
+ * roofline (peaks.h); roof_missing says why when they cannot. */
+static void roofline_of(const struct judge *j, const struct jshape *sh,
+			struct target_timing *tm)
+{
+	struct host_peaks p;
+	struct roofline rc, rb;
+	int f64 = 0, have;
+	size_t i;
+
+	for (i = 0; i < j->k->nr_params; i++)
+		f64 |= j->k->params[i].is_pointer && j->k->params[i].kind == TS_DOUBLE;
+	have = j->opt.peaks_file && peaks_load(&p, j->opt.peaks_file) == 0;
+	if (peaks_roofline(have ? &p : NULL, sh->flops, sh->bytes, tm->cand, f64, &rc,
+			   &tm->roof_missing) < 0 ||
+	    peaks_roofline(&p, sh->flops, sh->bytes, tm->base, f64, &rb, &tm->roof_missing) < 0)
+		return;
+	tm->roofline = rc.percent;
+	tm->base_roofline = rb.percent;
+	tm->roof_bound = rc.bound_gflops;
+	tm->peak_gflops = rc.peak_gflops;
+	tm->peak_gbytes = rc.peak_gbytes;
+	tm->roof_level = rc.level;
+	tm->roof_precision = rc.precision;
+}
+
 static int final_checks(struct judge *j, struct hproc *h, const struct jtrial *t,
 			struct target_result *res)
 {
@@ -348,6 +375,7 @@ static int time_metric(struct judge *j, struct hproc *h, const char *exe,
 			tm->gflops = sh->flops / tm->cand * 1e-9;
 		if (!isnan(sh->bytes) && tm->cand > 0)
 			tm->gbytes = sh->bytes / tm->cand * 1e-9;
+		roofline_of(j, sh, tm);
 	}
 	if (final_checks(j, h, last, res) < 0)
 		return -1;
@@ -401,6 +429,7 @@ static int instructions_metric(struct judge *j, const char *exe, const char *scr
 		goto out;
 	}
 	tm->metric = "instructions";
+	tm->roof_missing = "metric is instructions, not time";
 	tm->base = j->base_ir;
 	tm->cand = ir;
 	tm->speedup = j->base_ir / ir;

@@ -97,6 +97,7 @@ void target_result_json(struct strbuf *out, const struct target_result *r)
 			add_num(m, "gflops", t->gflops);
 		if (t->gbytes > 0)
 			add_num(m, "gbytes", t->gbytes);
+		target_roofline_json(m, t);
 	}
 	if (r->detail)
 		cJSON_AddStringToObject(o, "detail", r->detail);
@@ -109,6 +110,25 @@ void target_result_json(struct strbuf *out, const struct target_result *r)
 	strbuf_addstr(out, text);
 	free(text);
 	cJSON_Delete(o);
+}
+
+void target_roofline_json(struct cJSON *parent, const struct target_timing *t)
+{
+	cJSON *r = cJSON_AddObjectToObject(parent, "roofline");
+
+	if (!t->roof_level) {
+		cJSON_AddStringToObject(r, "missing", t->roof_missing ? t->roof_missing
+					: "not measured");
+		return;
+	}
+	add_num(r, "percent", t->roofline);
+	add_num(r, "base_percent", t->base_roofline);
+	add_num(r, "bound", t->roof_bound);
+	cJSON_AddStringToObject(r, "bound_unit", t->gflops > 0 ? "GFLOP/s" : "GB/s");
+	add_num(r, "peak_gflops", t->peak_gflops);
+	add_num(r, "peak_gbytes", t->peak_gbytes);
+	cJSON_AddStringToObject(r, "level", t->roof_level);
+	cJSON_AddStringToObject(r, "precision", t->roof_precision);
 }
 
 int target_beats(const struct target_timing *a, const struct target_timing *b)

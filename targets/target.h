@@ -127,6 +127,12 @@ struct target_timing {
 	int noisy;              /* spread stayed too wide after re-measuring */
 	int strict;             /* re-measured under the strict checks */
 	double gflops, gbytes;  /* from flops()/bytes() at the first shape, or 0 */
+	/* Roofline (peaks.h), metric "time" with the peaks measured: % of the
+	 * bound at the first shape for the candidate and the original, the
+	 * bound (GFLOP/s, or GB/s with only bytes()), the bandwidth level and
+	 * precision used; else roof_missing says why (static text). */
+	double roofline, base_roofline, roof_bound, peak_gflops, peak_gbytes;
+	const char *roof_level, *roof_precision, *roof_missing;
 };
 
 struct target_result {
@@ -165,6 +171,7 @@ struct target_options {
 	int keep;               /* keep the scratch folder (prints nothing) */
 	long build_timeout_ms;  /* 0: 60000 */
 	long run_timeout_ms;    /* whole candidate run; 0: 120000 */
+	const char *peaks_file; /* measured peaks (`accc hw --peaks`), or NULL */
 	/*
 	 * Tests only: skip the source and object checks, so that the suite can
 	 * prove the runtime defenses catch each cheat on their own too.
@@ -208,6 +215,11 @@ void target_result_json(struct strbuf *out, const struct target_result *r);
  * Whether `a` beats `b` beyond the noise: both measured in one evaluate
  * call (each against the same baseline), e.g. a child and its parent.
  */
+/* Add the timing's roofline figures to a JSON object as "roofline": an
+ * object with percent, base_percent, bound, peaks, level and precision,
+ * or {"missing": why}. */
+struct cJSON;
+void target_roofline_json(struct cJSON *parent, const struct target_timing *t);
 int target_beats(const struct target_timing *a, const struct target_timing *b);
 
 #endif

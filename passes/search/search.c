@@ -666,6 +666,7 @@ static int iterate(struct search *s, int it)
 	free(plans);
 	s->iterations_run = it + 1;
 	search_write_summary(s);
+	search_progress_line(s);
 	return ret;
 }
 
@@ -813,6 +814,7 @@ static int setup(struct search *s, const char *key)
 	root->status = "original";
 	root->code = xstrndup(detect_text(s->d)->buf + k->def.start, k->def.end - k->def.start);
 	code_hash(root->code, root->hash);
+	search_artifact(s, 0, "c", root->code);
 	s->beam = xcalloc((size_t)c->beam + 1, sizeof(*s->beam));
 	s->nr_beam = 1;
 	ret = 0;
@@ -855,6 +857,18 @@ static void fill_result(struct search *s, struct search_result *r)
 				    s->kd->tk.shapes[i].binds[j].value);
 		strvec_push_nodup(&r->shapes, strbuf_detach(&sh, NULL));
 	}
+	r->roof_missing = "the original was not timed";
+	for (i = 0; i < s->nr_nodes; i++) {
+		const struct target_timing *t = &s->nodes[i].timing;
+		if (!s->nodes[i].timed || (r->found && &s->nodes[i] != best))
+			continue;
+		r->roof_missing = t->roof_level ? NULL : t->roof_missing;
+		r->base_roofline = t->base_roofline;
+		r->roofline = r->found ? t->roofline : t->base_roofline;
+		if (r->found || t->roof_level)
+			break;
+	}
+	r->wall_s = now_s() - s->start;
 	r->calls = s->calls;
 	r->tokens_in = s->tokens_in;
 	r->tokens_out = s->tokens_out;

@@ -48,6 +48,7 @@ struct search_config {
 	const char *runs_dir;          /* artifacts: <runs_dir>/<kernel>-<key>/ */
 	const char *progress_lock;     /* only its holder draws progress; NULL: none */
 	int progress;                  /* draw a live line on stderr (a terminal) */
+	int progress_lines;            /* else one line per iteration on stderr */
 	struct target_options judge;
 	const char *compiler_id;       /* compiler identity, for prompts */
 	const struct strvec *parse_flags; /* libclang flags, for the tuner */
@@ -67,6 +68,11 @@ struct search_result {
 	long calls, tokens_in, tokens_out, judged, iterations_run;
 	char *run_dir;                 /* the artifacts folder */
 	char *stop_reason;             /* why it stopped early, or NULL */
+	/* % of roofline of the winner (the original when none) and of the
+	 * original, or why there is no figure (static text) */
+	double roofline, base_roofline;
+	const char *roof_missing;
+	double wall_s;                 /* the search's time */
 };
 
 void search_result_release(struct search_result *r);

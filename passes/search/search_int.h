@@ -53,5 +53,7 @@ void search_write_summary(struct search *s);
 /* The live line on stderr, and its end. */
 void search_progress(struct search *s, const char *phase);
 void search_progress_end(struct search *s);
+/* One line per finished iteration, when stderr is not a terminal. */
+void search_progress_line(struct search *s);
 
 #endif

@@ -39,6 +39,11 @@ static cJSON *timing_json(const struct target_timing *t)
 	cJSON_AddNumberToObject(o, "noise", t->noise);
 	cJSON_AddBoolToObject(o, "faster", t->faster);
 	cJSON_AddNumberToObject(o, "rounds", t->rounds);
+	if (t->gflops > 0)
+		cJSON_AddNumberToObject(o, "gflops", t->gflops);
+	if (t->gbytes > 0)
+		cJSON_AddNumberToObject(o, "gbytes", t->gbytes);
+	target_roofline_json(o, t);
 	return o;
 }
 
@@ -77,6 +82,13 @@ void search_write_summary(struct search *s)
 	size_t i;
 
 	cJSON_AddStringToObject(root, "kernel", s->kd->tk.name);
+	cJSON_AddStringToObject(root, "file", detect_path(s->d));
+	cJSON_AddNumberToObject(root, "line", detect_kernel(s->d, s->ki)->line);
+	cJSON_AddStringToObject(root, "target", detect_kernel(s->d, s->ki)->pragma.target);
+	if (s->kd->tk.flops)
+		cJSON_AddStringToObject(root, "flops", s->kd->tk.flops);
+	if (s->kd->tk.bytes)
+		cJSON_AddStringToObject(root, "bytes", s->kd->tk.bytes);
 	cfg = cJSON_AddObjectToObject(root, "config");
 	cJSON_AddNumberToObject(cfg, "iterations", c->iterations);
 	cJSON_AddNumberToObject(cfg, "beam", c->beam);
@@ -126,16 +138,33 @@ static int hold_progress(struct search *s)
 	return s->progress_fd >= 0;
 }
 
-void search_progress(struct search *s, const char *phase)
+static double beam_best(const struct search *s)
 {
 	double best = 1.0;
 	size_t i;
 
-	if (!hold_progress(s))
-		return;
 	for (i = 0; i < s->nr_beam; i++)
 		if (s->nodes[s->beam[i]].timed && s->nodes[s->beam[i]].timing.speedup > best)
 			best = s->nodes[s->beam[i]].timing.speedup;
+	return best;
+}
+
+void search_progress_line(struct search *s)
+{
+	if (!s->cfg->progress_lines)
+		return;
+	fprintf(stderr, "accc: %s: iteration %d/%d done: judged %ld, best %.2fx, tokens %ld, %.0f s\n",
+		s->kd->tk.name, s->iterations_run, s->cfg->iterations, s->judged, beam_best(s),
+		s->tokens_in + s->tokens_out, now_s() - s->start);
+	fflush(stderr);
+}
+
+void search_progress(struct search *s, const char *phase)
+{
+	double best = beam_best(s);
+
+	if (!hold_progress(s))
+		return;
 	fprintf(stderr, "\r\033[Kaccc: %s  iteration %d/%d  %s  judged %ld/%zu  best %.2fx  tokens %ld",
 		s->kd->tk.name, s->iterations_run + 1, s->cfg->iterations, phase, s->judged,
 		s->nr_nodes - 1, best, s->tokens_in + s->tokens_out);

@@ -77,10 +77,10 @@ int cmd_hw(int argc, const char **argv)
 			t = target_find(argv[++i]);
 			if (!t) {
 				struct strbuf known = STRBUF_INIT;
-				const struct target *k;
-				for (k = target_table; k->name; k++)
-					strbuf_addf(&known, "%s%s", k == target_table ? "" : ", ",
-						    k->name);
+				int k;
+				for (k = 0; target_list[k]; k++)
+					strbuf_addf(&known, "%s%s", k ? ", " : "",
+						    target_list[k]->name);
 				error("unknown target '%s' (known: %s)", argv[i], known.buf);
 				strbuf_release(&known);
 				return 2;

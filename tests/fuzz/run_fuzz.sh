@@ -21,7 +21,7 @@ mkdir -p "$work/corpus" || exit 1
 # a skip: make every failure exit 1.
 "$fuzzer" -max_total_time="$seconds" -timeout=10 -rss_limit_mb=2048 \
 	-error_exitcode=1 -timeout_exitcode=1 \
-	-dict="$dict" -artifact_prefix="$work/" -print_final_stats=1 \
+	${dict:+-dict="$dict"} -artifact_prefix="$work/" -print_final_stats=1 \
 	"$work/corpus" "$seeds"
 rc=$?
 [ $rc -eq 77 ] && rc=1

@@ -27,7 +27,8 @@
  * ivdep (ivdep_legal) and the unroll pragma are placed on the line before
  * the loop, wrapping it in braces when it is the body of another statement.
  */
-#include "tuner_int.h"
+#include "tuner_loops.h"
+#include "tuner_poly.h"
 #include "xalloc.h"
 
 #include <stdlib.h>

@@ -27,7 +27,9 @@
  * variables; e and init free of s and of P, reading only other parameter
  * buffers; the inner bounds free of j; nothing else in the j body.
  */
-#include "tuner_int.h"
+#include "tuner_nest.h"
+#include "tuner_loops.h"
+#include "tuner_poly.h"
 #include "xalloc.h"
 
 #include <stdlib.h>

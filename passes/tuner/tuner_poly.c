@@ -6,7 +6,8 @@
  * which is sound for these proofs because an overflow in the original
  * expression is already undefined behaviour of the original kernel.
  */
-#include "tuner_int.h"
+#include "tuner_poly.h"
+#include "strvec.h"
 #include "xalloc.h"
 
 #include <ctype.h>

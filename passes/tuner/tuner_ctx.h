@@ -1,6 +1,7 @@
-#ifndef ACCC_TUNER_INT_H
-#define ACCC_TUNER_INT_H
-/* The tuner's insides, shared by tuner*.c only. */
+#ifndef ACCC_TUNER_CTX_H
+#define ACCC_TUNER_CTX_H
+/* The tuner's insides: the parsed variant, plans and edits, and the
+ * helpers of tuner_ctx.c, which every other tuner file may use. */
 #include "detect.h"
 #include "detect_facts.h"
 #include "tuner.h"
@@ -50,10 +51,13 @@ struct tctx {
 	int clang;                      /* the compiler is clang */
 };
 
-/* ---- tuner.c: shared helpers ---- */
+/* ---- tuner_ctx.c: shared helpers ---- */
 void tplans_add(struct tplans *l, tapply_fn apply, size_t loop, size_t loop2, long n,
 		const char *what, const char *fmt, ...) __attribute__((format(printf, 7, 8)));
 void tedits_add(struct tedits *e, size_t start, size_t end, char *text);
+void tedits_release(struct tedits *e);
+/* Whether the word w occurs in text[0..len) as a whole identifier. */
+int tctx_uses_word(const char *text, size_t len, const char *w);
 /* Copy of the unit's bytes in r (caller frees). */
 char *tctx_text(const struct tctx *c, struct range r);
 /* The whitespace that starts the line holding `off`. */
@@ -78,46 +82,5 @@ int tctx_pure_call(const char *name);
 void tctx_loop_name(const struct tctx *c, size_t i, struct strbuf *sb);
 /* Whether the unit's bytes in r, ignoring blanks, equal s. */
 int tctx_text_is(const struct tctx *c, struct range r, const char *s);
-
-/* ---- tuner_loops.c: one loop at a time ---- */
-/* How to strip-mine a loop: block size, and for a reduction its variable,
- * type, operator and the right-hand side of `var op= rhs`. */
-struct strip {
-	long w;
-	const char *red;        /* NULL: not a reduction */
-	const char *red_type;
-	const char *red_op;     /* "+=" or "-=" */
-	struct range red_rhs;
-};
-/* Append the strip-mined form of loop header f with body text `body` (a
- * statement), starting with '{' and indented from `ind`. */
-void tuner_strip_text(struct tctx *c, const struct kfor *f, const char *body,
-		      const char *ind, const struct strip *s, struct strbuf *sb);
-/* Loop i is `for (T v = lo; v < hi; v++)`, declared v, its bound and
- * variable invariant in its body, no jump out of it. */
-int tloop_canonical(struct tctx *c, size_t i);
-int tloop_innermost(const struct tctx *c, size_t i);
-void tuner_loop_plans(struct tctx *c, struct tplans *l);
-void tuner_unroll_plans(struct tctx *c, struct tplans *l);
-/* The pragma line (with its newline) that unrolls a loop n times (0: fully). */
-void tuner_unroll_pragma(const struct tctx *c, const char *indent, long n, struct strbuf *sb);
-
-/* ---- tuner_nest.c: nests ---- */
-void tuner_nest_plans(struct tctx *c, struct tplans *l);
-
-/* ---- tuner_poly.c: integer polynomials over identifiers ---- */
-struct poly;
-/* Parse a C integer expression of +, -, *, parentheses, integer casts,
- * literals and identifiers.  Returns NULL when it has anything else. */
-struct poly *poly_parse(const char *s, size_t len);
-void poly_free(struct poly *p);
-struct poly *poly_sub(const struct poly *a, const struct poly *b);
-struct poly *poly_neg(const struct poly *a);
-/* The coefficient of `var` (which must occur at most once in each term),
- * or NULL when var occurs squared. */
-struct poly *poly_coeff(const struct poly *p, const char *var);
-int poly_mentions(const struct poly *p, const char *var);
-/* Whether p is a constant; its value in *ret. */
-int poly_const(const struct poly *p, long long *ret);
 
 #endif

@@ -98,6 +98,7 @@ enum pragma_allow {
 	ALLOW_OPTIMIZE = 1 << 1,        /* #pragma GCC optimize, optimize attribute */
 	ALLOW_SYSCALL = 1 << 2,
 	ALLOW_NONDETERMINISTIC = 1 << 3, /* results may differ run to run */
+	ALLOW_ASM = 1 << 4,             /* inline assembly in a variant */
 };
 
 struct pragma {

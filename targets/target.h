@@ -50,6 +50,7 @@ enum target_allow {
 	TA_OPTIMIZE = 1 << 1,
 	TA_SYSCALL = 1 << 2,
 	TA_NONDETERMINISTIC = 1 << 3,
+	TA_ASM = 1 << 4,
 };
 
 struct target_param {

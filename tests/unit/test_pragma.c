@@ -178,7 +178,7 @@ static void test_clauses(void)
 	CHECK_STR(p.hints[0], "tile \"it\"\n please\tAA\xc3\xa9");
 	CHECK_STR(p.hints[1], "second");
 	CHECK_INT(p.allow, ALLOW_FAST_MATH | ALLOW_OPTIMIZE | ALLOW_SYSCALL |
-		  ALLOW_NONDETERMINISTIC);
+		  ALLOW_NONDETERMINISTIC | ALLOW_ASM);
 	pragma_release(&p);
 
 	/* blanks anywhere between tokens, comments and splices included */

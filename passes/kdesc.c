@@ -16,8 +16,8 @@ static_assert((int)TD_INOUT == (int)BUF_INOUT && (int)TD_OUT == (int)BUF_OUT,
 static_assert((int)TDIST_CONST == (int)DIST_CONST && (int)TDIST_RANGE == (int)DIST_RANGE,
 	      "target_dist and dist_kind disagree");
 static_assert((int)TA_NONDETERMINISTIC == (int)ALLOW_NONDETERMINISTIC &&
-	      (int)TA_SYSCALL == (int)ALLOW_SYSCALL && (int)TA_TF32 == (int)ALLOW_TF32,
-	      "target_allow and pragma_allow disagree");
+	      (int)TA_SYSCALL == (int)ALLOW_SYSCALL && (int)TA_TF32 == (int)ALLOW_TF32 &&
+	      (int)TA_ASM == (int)ALLOW_ASM, "target_allow and pragma_allow disagree");
 
 static void describe_param(const struct pragma *pr, const struct kparam *p,
 			   struct target_param *tp)

@@ -43,7 +43,7 @@ struct clause {
 /* In the order of the budget_* fields, and of the bits of enum pragma_allow. */
 static const char *const budget_keys[] = { "iterations", "beam", "plans", "samples" };
 static const char *const allow_words[] = {
-	"fast_math", "optimize", "syscall", "nondeterministic", "tf32",
+	"fast_math", "optimize", "syscall", "nondeterministic", "tf32", "asm",
 };
 static const struct { const char *name; enum dist_kind kind; int nargs; } dists[] = {
 	{ "uniform", DIST_UNIFORM, 2 }, { "normal", DIST_NORMAL, 2 },

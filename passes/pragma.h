@@ -99,6 +99,7 @@ enum pragma_allow {
 	ALLOW_SYSCALL = 1 << 2,
 	ALLOW_NONDETERMINISTIC = 1 << 3, /* results may differ run to run */
 	ALLOW_TF32 = 1 << 4,             /* cuda: fp32 products in tf32 tensor cores */
+	ALLOW_ASM = 1 << 5,              /* inline assembly in a variant */
 };
 
 /* Where a target(cuda) kernel's pointers point (memory clause). */

@@ -123,7 +123,7 @@ static uint64_t out_hash(const struct judge *j, const struct jtrial *t, const ch
 }
 
 int judge_reply_checks(struct judge *j, const struct jtrial *t, const struct jreply *r,
-		       struct target_result *res)
+		       int fresh, struct target_result *res)
 {
 	const char *on = j->shapes[t->shape].text;
 	uint32_t i;
@@ -138,6 +138,17 @@ int judge_reply_checks(struct judge *j, const struct jtrial *t, const struct jre
 	if (!r->res->canary_ok) {
 		judge_set(res, TV_REJECTED, "out-of-bounds",
 			  "wrote before the start of a buffer on %s", on);
+		return -1;
+	}
+	if (r->res->abi_bad) {
+		unsigned a = r->res->abi_bad;
+		judge_set(res, TV_REJECTED, "abi",
+			  "the call did not preserve%s%s%s%s%s (an ABI violation) on %s",
+			  a & HP_ABI_CALLEE_SAVED ? " a callee-saved register" : "",
+			  a & HP_ABI_RSP ? " the stack pointer" : "",
+			  a & HP_ABI_FSBASE ? " the FS base" : "",
+			  a & HP_ABI_GSBASE ? " the GS base" : "",
+			  a & HP_ABI_TCB ? " the thread control block" : "", on);
 		return -1;
 	}
 	if (!r->res->fp_ok) {
@@ -156,7 +167,7 @@ int judge_reply_checks(struct judge *j, const struct jtrial *t, const struct jre
 			  "outputs changed after the call had returned on %s", on);
 		return -1;
 	}
-	if (!(j->k->allow & TA_NONDETERMINISTIC) && !j->ref_nondet)
+	if (!(j->k->allow & TA_NONDETERMINISTIC) && !j->ref_nondet && !fresh)
 		for (i = 0; i + 1 < r->res->nsamples; i++)
 			if (r->hashes[i] != r->hashes[r->res->nsamples - 1]) {
 				judge_set(res, TV_WRONG, NULL,
@@ -372,7 +383,7 @@ static int checked_call(struct judge *j, struct hproc *h, const struct jtrial *t
 		judge_set(res, TV_REJECTED, "channel", "malformed reply on the judge's channel");
 		return -1;
 	}
-	if (judge_reply_checks(j, t, r, res) < 0 || judge_compare(j, t, r->out, r->ret, res) < 0)
+	if (judge_reply_checks(j, t, r, 0, res) < 0 || judge_compare(j, t, r->out, r->ret, res) < 0)
 		return -1;
 	return 0;
 }

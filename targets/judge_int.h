@@ -142,15 +142,18 @@ struct jreply {
 };
 int judge_parse_reply(const struct judge *j, const struct jtrial *t,
 		      const struct strbuf *reply, struct jreply *ret);
-/* The reply checks every run shares: inputs unchanged, canaries, FP
- * environment, outputs stable after the call.  0 ok, else res is set. */
+/* The reply checks every run shares: inputs unchanged, canaries, ABI and
+ * FP environment, outputs stable after the call; unless `fresh` (every call
+ * had its own inputs), all calls' outputs alike.  0 ok, else res is set. */
 int judge_reply_checks(struct judge *j, const struct jtrial *t, const struct jreply *r,
-		       struct target_result *res);
+		       int fresh, struct target_result *res);
 /* The default or pragma tolerance for output buffer b of trial t. */
 void judge_tolerance(const struct judge *j, const struct jtrial *t, size_t b,
 		     double *rtol, double *atol_scale);
 
 /* judge_time.c */
+/* The machine's measurement lock (one per machine, see judge_time.c). */
+const char *judge_lock_path(void);
 int judge_lock(struct judge *j);
 void judge_unlock(struct judge *j);
 /* Time candidate h against the reference; fills res->timing. 0, or -1 with

@@ -11,12 +11,16 @@
  *   too wide;
  * - "faster" needs speedup > 1 + noise and at least 80% of the rounds
  *   faster (a sign test);
+ * - every timed call has its own inputs (HP_F_FRESH: the trial's inputs
+ *   rotated by a secret per-call amount), so no memo hits; after each
+ *   round the reference computes, in its own process, the outputs of the
+ *   candidate's last call and of one call picked only then, which the
+ *   candidate's outputs (and their hash taken during the batch) must match;
  * - every batch's claimed time must fit in the wall time the judge saw,
- *   every timed call's outputs must hash like the checked ones, and the
- *   last batch is re-checked after a 20 ms delay;
+ *   and the last batch is re-checked after a 20 ms delay;
  * - results beyond the roofline or 20x are re-measured with the judge's own
  *   clock around each call before they are believed.
- * One process measures at a time: an flock on <lock_dir>/measure.
+ * One process per machine measures at a time: see judge_lock().
  */
 #include "fs.h"
 #include "harness.h"
@@ -31,12 +35,48 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/file.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #define SUSPECT_SPEEDUP 20.0
 #define SUSPECT_GFLOPS 1000.0  /* no single core does this */
 #define SUSPECT_GBYTES 1000.0
 #define PAIR_ROUNDS 3         /* rounds per pair of fresh processes */
+
+/*
+ * The measurement lock is one per machine, not per cache: two builds with
+ * different ACCC_DIRs (or users) must not measure at once.  It is an flock
+ * on MEASURE_LOCK (ACCC_MEASURE_LOCK overrides it), so the kernel drops it
+ * when a holder dies.  The file is created world-readable and writable
+ * (an flock needs only a read-only descriptor, so a file another user made
+ * 0644 still works); opened without O_CREAT first, because a sticky /tmp
+ * with protected_regular refuses O_CREAT on another user's file.  When it
+ * cannot be opened at all, <lock_dir>/measure is used instead, with a
+ * note in the log: builds of that cache still take turns.
+ */
+#define MEASURE_LOCK "/run/lock/accc-measure"
+#define MEASURE_LOCK_TMP "/tmp/accc-measure.lock"
+
+static int open_lock(const char *path)
+{
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0 && errno == ENOENT) {
+		mode_t old = umask(0);
+		fd = open(path, O_RDONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0666);
+		umask(old);
+		if (fd < 0 && errno == EEXIST)
+			fd = open(path, O_RDONLY | O_CLOEXEC);
+	}
+	return fd;
+}
+
+const char *judge_lock_path(void)
+{
+	const char *env = getenv("ACCC_MEASURE_LOCK");
+	if (env && *env)
+		return env;
+	return access("/run/lock", W_OK | X_OK) == 0 ? MEASURE_LOCK : MEASURE_LOCK_TMP;
+}
 
 int judge_lock(struct judge *j)
 {
@@ -45,10 +85,19 @@ int judge_lock(struct judge *j)
 
 	if (!j->opt.lock_dir)
 		return 0;
-	if (mkdir_p(j->opt.lock_dir, 0777) < 0)
-		return -1;
-	strbuf_addf(&path, "%s/measure", j->opt.lock_dir);
-	fd = open(path.buf, O_RDWR | O_CREAT | O_CLOEXEC, 0666);
+	strbuf_addstr(&path, judge_lock_path());
+	fd = open_lock(path.buf);
+	if (fd < 0) {
+		log_msg("judge: cannot open the machine's measurement lock '%s' (%s); "
+			"taking turns only within '%s'", path.buf, strerror(errno), j->opt.lock_dir);
+		if (mkdir_p(j->opt.lock_dir, 0777) < 0) {
+			strbuf_release(&path);
+			return -1;
+		}
+		strbuf_reset(&path);
+		strbuf_addf(&path, "%s/measure", j->opt.lock_dir);
+		fd = open_lock(path.buf);
+	}
 	if (fd < 0) {
 		error("cannot open the measurement lock '%s': %s", path.buf, strerror(errno));
 		strbuf_release(&path);
@@ -101,9 +150,32 @@ out:
 	free(c);
 }
 
+/*
+ * What a candidate's timing batch committed to: every call had its own
+ * inputs (HP_F_FRESH with `nonce`), and its outputs' sparse hashes.  After
+ * the round, sample_check() has the reference compute, in its own process,
+ * the outputs of the last call and of one call picked only now, and holds
+ * the candidate to them.
+ */
+struct jsample {
+	uint64_t nonce;
+	uint32_t n;
+	uint64_t *hashes;
+	struct strbuf last;     /* outputs of the last call */
+	union hp_scalar last_ret;
+};
+
+static void jsample_release(struct jsample *sm)
+{
+	free(sm->hashes);
+	strbuf_release(&sm->last);
+	memset(sm, 0, sizeof(*sm));
+}
+
 /* One timing batch on h: median seconds per call into *med. */
 static int batch(struct judge *j, struct hproc *h, const struct jtrial *t, int keep,
-		 uint32_t delay_us, int is_cand, double *med, struct target_result *res)
+		 uint32_t delay_us, int is_cand, double *med, struct jsample *sm,
+		 struct target_result *res)
 {
 	struct strbuf reply = STRBUF_INIT;
 	struct hp_run rq;
@@ -115,6 +187,8 @@ static int batch(struct judge *j, struct hproc *h, const struct jtrial *t, int k
 	uint32_t i;
 
 	judge_run_request(j, t, &rq, counts, iov, &niov, keep);
+	rq.flags |= HP_F_FRESH;
+	rq.nonce = jrng_next(&j->rng) | 1;
 	rq.min_ns = (uint64_t)(j->opt.min_time_s * 1e9);
 	rq.min_samples = 3;
 	/* bounded by the reference's pace, so a stopped clock cannot loop long */
@@ -136,9 +210,17 @@ static int batch(struct judge *j, struct hproc *h, const struct jtrial *t, int k
 		judge_set(res, TV_REJECTED, "channel", "malformed timing reply");
 		goto out;
 	}
-	if (is_cand && (judge_reply_checks(j, t, &r, res) < 0 ||
-			judge_compare(j, t, r.out, r.ret, res) < 0))
+	if (is_cand && judge_reply_checks(j, t, &r, 1, res) < 0)
 		goto out;
+	if (is_cand && sm) {
+		jsample_release(sm);
+		sm->nonce = rq.nonce;
+		sm->n = r.res->nsamples;
+		sm->hashes = xmalloc(8ull * sm->n);
+		memcpy(sm->hashes, r.hashes, 8ull * sm->n);
+		strbuf_add(&sm->last, r.out, (size_t)out);
+		memcpy(&sm->last_ret, r.ret, sizeof(sm->last_ret));
+	}
 	for (i = 0; i < r.res->nsamples; i++)
 		claimed += r.samples[i] * 1e-9;
 	if (is_cand && (claimed > wall + 1e-3 || !(claimed > 0))) {
@@ -155,6 +237,100 @@ static int batch(struct judge *j, struct hproc *h, const struct jtrial *t, int k
 	ret = 0;
 out:
 	strbuf_release(&reply);
+	return ret;
+}
+
+/* Call `call` of a fresh-input batch again on h (its buffers kept). */
+static int replay(struct judge *j, struct hproc *h, const struct jtrial *t, uint64_t nonce,
+		  uint32_t call, struct strbuf *reply, struct jreply *r, struct target_result *res)
+{
+	struct hp_run rq;
+	uint64_t counts[65];
+	struct iovec iov[4];
+	int niov, st;
+
+	judge_run_request(j, t, &rq, counts, iov, &niov, 1);
+	rq.flags |= HP_F_FRESH;
+	rq.nonce = nonce;
+	rq.first_call = call;
+	st = hproc_cmd(h, HP_CALL, iov, niov, HP_R_CALL, reply,
+		       sizeof(struct hp_run_res) + 32 + 8 * j->nbuf + judge_out_bytes(j, t),
+		       5.0 + 30.0 * t->ref_s + (double)(t->in.len + judge_out_bytes(j, t)) / 1e8);
+	if (st != HPROC_OK) {
+		judge_failure(j, h, st, t, res);
+		return -1;
+	}
+	if (judge_parse_reply(j, t, reply, r) < 0) {
+		judge_set(res, TV_REJECTED, "channel", "malformed reply on the judge's channel");
+		return -1;
+	}
+	return 0;
+}
+
+/* The reference's outputs of call `call` into a trial copy *tt. */
+static int ref_replay(struct judge *j, const struct jtrial *t, uint64_t nonce, uint32_t call,
+		      struct strbuf *reply, struct jtrial *tt, struct target_result *res)
+{
+	struct jreply r;
+
+	if (replay(j, &j->ref, t, nonce, call, reply, &r, res) < 0) {
+		judge_set(res, TV_ERROR, NULL, "the original failed on a fresh timing input");
+		return -1;
+	}
+	*tt = *t;
+	tt->ref.buf = (char *)r.out;
+	tt->ref.len = (size_t)judge_out_bytes(j, t);
+	memcpy(&tt->ref_ret, r.ret, sizeof(tt->ref_ret));
+	return 0;
+}
+
+static int sample_check(struct judge *j, struct hproc *h, const struct jtrial *t,
+			const struct jsample *sm, struct target_result *res)
+{
+	struct strbuf rref = STRBUF_INIT, rcand = STRBUF_INIT;
+	struct jtrial tt;
+	struct jreply r;
+	uint32_t k;
+	int ret = -1;
+
+	if (!sm->n)
+		return 0;
+	if (ref_replay(j, t, sm->nonce, sm->n - 1, &rref, &tt, res) < 0 ||
+	    judge_compare(j, &tt, sm->last.buf, &sm->last_ret, res) < 0)
+		goto out;
+	if (sm->n < 2) {
+		ret = 0;
+		goto out;
+	}
+	/* one more call, picked now: the candidate could not know which */
+	k = (uint32_t)(jrng_next(&j->rng) % (sm->n - 1));
+	strbuf_reset(&rref);
+	if (ref_replay(j, t, sm->nonce, k, &rref, &tt, res) < 0 ||
+	    replay(j, h, t, sm->nonce, k, &rcand, &r, res) < 0 ||
+	    judge_reply_checks(j, t, &r, 1, res) < 0 || judge_compare(j, &tt, r.out, r.ret, res) < 0)
+		goto out;
+	if (!(j->k->allow & TA_NONDETERMINISTIC) && !j->ref_nondet) {
+		uint64_t hh = hp_hash(r.ret, j->k->ret_kind == TS_OTHER ? 0 : j->k->ret_size, 0);
+		uint64_t off = 0;
+		size_t b;
+		for (b = 0; b < j->nbuf; b++) {
+			uint64_t bytes = (uint64_t)j->shapes[t->shape].extent[b] * j->buf_esize[b];
+			if (!(j->k->params[j->buf_param[b]].dir & TD_OUT))
+				continue;
+			hh = hp_sparse(hh, r.out + off, bytes, hp_rot(sm->nonce, k, 64, 64));
+			off += bytes;
+		}
+		if (hh != sm->hashes[k]) {
+			judge_set(res, TV_WRONG, NULL,
+				  "timed call %u of %u gave other outputs than the same inputs give "
+				  "when checked on %s", k + 1, sm->n, j->shapes[t->shape].text);
+			goto out;
+		}
+	}
+	ret = 0;
+out:
+	strbuf_release(&rref);
+	strbuf_release(&rcand);
 	return ret;
 }
 
@@ -207,6 +383,9 @@ static int time_trial(struct judge *j, struct hproc *h, const char *exe, const c
 	double *bm = xcalloc(cap, sizeof(double)), *cm = xcalloc(cap, sizeof(double));
 	double *lr = xcalloc(cap, sizeof(double)), med, spread;
 	int ret = -1, fresh = 1;
+	struct jsample sm;
+
+	memset(&sm, 0, sizeof(sm));
 
 	memset(ts, 0, sizeof(*ts));
 	while (n < want) {
@@ -216,13 +395,15 @@ static int time_trial(struct judge *j, struct hproc *h, const char *exe, const c
 				goto out;
 			fresh = 1;
 		}
-		if (cand_first && batch(j, h, t, !fresh, 0, 1, &cm[n], res) < 0)
+		if (cand_first && batch(j, h, t, !fresh, 0, 1, &cm[n], &sm, res) < 0)
 			goto out;
-		if (batch(j, &j->ref, t, !fresh, 0, 0, &bm[n], res) < 0) {
+		if (batch(j, &j->ref, t, !fresh, 0, 0, &bm[n], NULL, res) < 0) {
 			judge_set(res, TV_ERROR, NULL, "the original failed while being timed");
 			goto out;
 		}
-		if (!cand_first && batch(j, h, t, !fresh, 0, 1, &cm[n], res) < 0)
+		if (!cand_first && batch(j, h, t, !fresh, 0, 1, &cm[n], &sm, res) < 0)
+			goto out;
+		if (sample_check(j, h, t, &sm, res) < 0)
 			goto out;
 		fresh = 0;
 		lr[n] = log(bm[n] / cm[n]);
@@ -242,6 +423,7 @@ static int time_trial(struct judge *j, struct hproc *h, const char *exe, const c
 	judge_stats(cm, n, &ts->cand, &ts->cand_spread);
 	ret = 0;
 out:
+	jsample_release(&sm);
 	free(bm);
 	free(cm);
 	free(lr);
@@ -269,6 +451,8 @@ static double strict_median(struct judge *j, struct hproc *h, const struct jtria
 		int niov, st;
 		double t0;
 		judge_run_request(j, t, &rq, counts, iov, &niov, 1);
+		rq.flags |= HP_F_FRESH;
+		rq.nonce = jrng_next(&j->rng) | 1;
 		rq.min_samples = rq.max_samples = calls;
 		t0 = now_s();
 		st = hproc_cmd(h, HP_TIME, iov, niov, HP_R_TIME, &reply,
@@ -315,10 +499,14 @@ static int final_checks(struct judge *j, struct hproc *h, const struct jtrial *t
 			struct target_result *res)
 {
 	double med;
-	int threads, base = 1;
+	int threads, st, base = 1;
+	struct jsample sm;
 
 	/* the last batch again, re-hashed 20 ms after it returned */
-	if (batch(j, h, t, 1, 20000, 1, &med, res) < 0)
+	memset(&sm, 0, sizeof(sm));
+	st = batch(j, h, t, 1, 20000, 1, &med, &sm, res) < 0 || sample_check(j, h, t, &sm, res) < 0;
+	jsample_release(&sm);
+	if (st)
 		return -1;
 	threads = hproc_threads(h);
 	/* the CUDA runtime's own threads: as many as the reference has */

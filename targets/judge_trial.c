@@ -14,6 +14,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#define NR_VARIATIONS 2
+
 static int is_float(enum target_scalar k)
 {
 	return k == TS_FLOAT || k == TS_DOUBLE || k == TS_LDOUBLE;
@@ -155,6 +157,42 @@ static void make_inputs(struct judge *j, struct jtrial *t)
 	}
 }
 
+/*
+ * A trial whose inputs differ from trial `prev`'s in one element, a new
+ * draw of the same distribution at a random place: run right after prev at
+ * the same addresses, it catches a memo keyed on a sample of the inputs.
+ */
+static void make_variation(struct judge *j, struct jtrial *t, const struct jtrial *prev)
+{
+	const struct jshape *sh = &j->shapes[t->shape];
+	size_t b, at = 0, nin = 0, pick, k;
+
+	strbuf_init(&t->in, 0);
+	strbuf_add(&t->in, prev->in.buf, prev->in.len);
+	strbuf_init(&t->ref, 0);
+	t->in_hash = xcalloc(j->nbuf + 1, sizeof(*t->in_hash));
+	for (b = 0; b < j->nbuf; b++)
+		nin += (j->k->params[j->buf_param[b]].dir & TD_IN) && sh->extent[b] > 0;
+	pick = nin ? (size_t)(jrng_next(&j->rng) % nin) : 0;
+	for (b = 0; b < j->nbuf; b++) {
+		const struct target_param *pp = &j->k->params[j->buf_param[b]];
+		uint64_t bytes = (uint64_t)sh->extent[b] * pp->size;
+		if (!(pp->dir & TD_IN))
+			continue;
+		if (sh->extent[b] > 0 && pick-- == 0) {
+			char *e = t->in.buf + at +
+				  (jrng_next(&j->rng) % (uint64_t)sh->extent[b]) * pp->size;
+			char old[16];
+			memcpy(old, e, pp->size);
+			for (k = 0; k < 16 && !memcmp(old, e, pp->size); k++)
+				fill_buffer(j, sh, b, e, 1);
+		}
+		if (pp->dir == TD_IN)
+			t->in_hash[b] = hp_hash(t->in.buf + at, bytes, 0);
+		at += (size_t)bytes;
+	}
+}
+
 /* One reference call of trial t; reply parsed into r (pointing into reply). */
 static int ref_call(struct judge *j, struct jtrial *t, struct strbuf *reply, struct jreply *r)
 {
@@ -263,7 +301,8 @@ static void trial_free(struct jtrial *t)
 	memset(t, 0, sizeof(*t));
 }
 
-/* Two trials for every shape (cheap classes first), then one timing trial
+/* Two trials for every shape (cheap classes first), each second one
+ * followed by NR_VARIATIONS one-element variations, then one timing trial
  * for every benchmark shape. */
 int judge_make_trials(struct judge *j)
 {
@@ -276,14 +315,17 @@ int judge_make_trials(struct judge *j)
 			size_t first = j->nr_trials;
 			if (j->shapes[s].cls != order[timing ? 3 : c])
 				continue;
-			for (k = 0; k < (timing ? 1u : 2u); k++) {
+			for (k = 0; k < (timing ? 1u : 2u + NR_VARIATIONS); k++) {
 				struct jtrial *t;
 				j->trials = xrealloc(j->trials, (j->nr_trials + 1) * sizeof(*t));
 				t = &j->trials[j->nr_trials++];
 				memset(t, 0, sizeof(*t));
 				t->shape = s;
 				t->timing = timing;
-				make_inputs(j, t);
+				if (k >= 2)
+					make_variation(j, t, &j->trials[j->nr_trials - 2]);
+				else
+					make_inputs(j, t);
 				if (ref_outputs(j, t, k == 0 && !timing) < 0)
 					goto failed;
 			}

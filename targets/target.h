@@ -51,6 +51,7 @@ enum target_allow {
 	TA_SYSCALL = 1 << 2,
 	TA_NONDETERMINISTIC = 1 << 3,
 	TA_TF32 = 1 << 4,
+	TA_ASM = 1 << 5,
 };
 
 struct target_param {

@@ -687,7 +687,7 @@ static int parse_models(const struct strvec *specs, struct llm_model **ret, size
 static void allow_words(unsigned allow, struct strbuf *out)
 {
 	static const char *const words[] = { "fast_math", "optimize", "syscall",
-					     "nondeterministic" };
+					     "nondeterministic", "asm" };
 	size_t i;
 
 	for (i = 0; i < ARRAY_SIZE(words); i++)

@@ -1,6 +1,7 @@
 #include "harness.h"
 #include "log.h"
 
+#include <stdio.h>
 #include <string.h>
 
 #include "harness_proto_text.h"
@@ -139,29 +140,69 @@ static void gen_tables(struct strbuf *out, const struct target_kernel *k)
 	strbuf_addstr(out, ");\n");
 }
 
+/*
+ * The call goes through the trampoline in harness_rt.c (hx_tramp), which
+ * loads a register image and calls the kernel directly, so that it sees
+ * the callee-saved registers exactly as the kernel leaves them.  Here the
+ * image is filled by the x86-64 System V rules: integers and pointers in
+ * rdi, rsi, rdx, rcx, r8, r9, then the stack; float and double in
+ * xmm0-7, then the stack; long double always on the stack, 16-aligned.
+ */
 static void gen_call(struct strbuf *out, const struct target_kernel *k)
 {
-	size_t i, b = 0;
+	size_t i, b = 0, ngpr = 0, nxmm = 0, nstack = 0;
 
-	strbuf_addstr(out, "static void hx_call(const union hp_scalar *hx__s, void *const *hx__b,\n"
-			   "\t\t    union hp_scalar *hx__ret)\n{\n\t(void)hx__s; (void)hx__b;\n");
-	if (k->ret_kind != TS_OTHER)
-		strbuf_addf(out, "\t%s hx__r = ", ret_type(k));
-	else
-		strbuf_addstr(out, "\t(void)hx__ret;\n\t");
-	strbuf_addstr(out, HARNESS_ENTRY "(");
+	strbuf_addstr(out, "static void hx_fill(const union hp_scalar *hx__s, void *const *hx__b,\n"
+			   "\t\t    struct hx_img *hx__m)\n{\n\t(void)hx__s; (void)hx__b;\n"
+			   "\t__builtin_memset(hx__m, 0, sizeof(*hx__m));\n");
+	strbuf_addstr(out, "\thx__m->fn = (void *)" HARNESS_ENTRY ";\n");
 	for (i = 0; i < k->nr_params; i++) {
 		const struct target_param *p = &k->params[i];
-		strbuf_addstr(out, i ? ",\n\t\t(" : "\n\t\t(");
-		param_type(out, p);
+		char src[96];
 		if (p->is_pointer)
-			strbuf_addf(out, ")hx__b[%zu]", b++);
+			snprintf(src, sizeof(src), "(uint64_t)(uintptr_t)hx__b[%zu]", b++);
+		else if (p->kind == TS_UINT)
+			snprintf(src, sizeof(src), "(uint64_t)(%s)hx__s[%zu].u",
+				 harness_ctype(p->kind, p->size), i);
 		else
-			strbuf_addf(out, ")hx__s[%zu].%s", i, scalar_field(p->kind));
+			snprintf(src, sizeof(src), "(uint64_t)(int64_t)(%s)hx__s[%zu].i",
+				 harness_ctype(p->kind, p->size), i);
+		if (p->is_pointer || (p->kind != TS_FLOAT && p->kind != TS_DOUBLE &&
+				      p->kind != TS_LDOUBLE)) {
+			if (ngpr < 6)
+				strbuf_addf(out, "\thx__m->gpr[%zu] = %s;\n", ngpr++, src);
+			else
+				strbuf_addf(out, "\thx__m->stack[%zu] = %s;\n", nstack++, src);
+		} else if (p->kind == TS_LDOUBLE) {
+			nstack += nstack & 1;
+			strbuf_addf(out, "\t{ long double hx__v = hx__s[%zu].ld; "
+					 "__builtin_memcpy(&hx__m->stack[%zu], &hx__v, 10); }\n",
+				    i, nstack);
+			nstack += 2;
+		} else {
+			const char *t = p->kind == TS_FLOAT ? "float" : "double";
+			int reg = nxmm < 8;
+			strbuf_addf(out, "\t{ %s hx__v = (%s)hx__s[%zu].d; "
+					 "__builtin_memcpy(&hx__m->%s[%zu], &hx__v, sizeof(hx__v)); }\n",
+				    t, t, i, reg ? "xmm" : "stack", reg ? nxmm++ : nstack++);
+		}
 	}
-	strbuf_addstr(out, ");\n");
-	if (k->ret_kind != TS_OTHER)
-		strbuf_addstr(out, "\t__builtin_memcpy(hx__ret->raw, &hx__r, sizeof(hx__r));\n");
+	strbuf_addf(out, "\thx__m->nstack = %zu;\n", nstack);
+	if (k->ret_kind == TS_LDOUBLE)
+		strbuf_addstr(out, "\thx__m->ret_x87 = 1;\n");
+	strbuf_addstr(out, "}\n\n");
+	if (nstack > HARNESS_MAX_STACK_WORDS)
+		strbuf_addstr(out, "#error \"too many stack arguments for the judge's trampoline\"\n");
+	strbuf_addstr(out, "static void hx_ret(const struct hx_img *hx__m, union hp_scalar *hx__ret)\n"
+			   "{\n\t(void)hx__m; (void)hx__ret;\n");
+	if (k->ret_kind == TS_FLOAT || k->ret_kind == TS_DOUBLE)
+		strbuf_addf(out, "\t__builtin_memcpy(hx__ret->raw, &hx__m->ret_xmm0, %u);\n",
+			    k->ret_size);
+	else if (k->ret_kind == TS_LDOUBLE)
+		strbuf_addstr(out, "\t__builtin_memcpy(hx__ret->raw, hx__m->ret_st0, 10);\n");
+	else if (k->ret_kind != TS_OTHER)
+		strbuf_addf(out, "\t__builtin_memcpy(hx__ret->raw, &hx__m->ret_rax, %u);\n",
+			    k->ret_size);
 	strbuf_addstr(out, "}\n\n");
 }
 

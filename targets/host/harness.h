@@ -13,6 +13,8 @@
 
 /* The global function every kernel unit gets; the harness calls it. */
 #define HARNESS_ENTRY "accc_judge_entry"
+/* stack words the trampoline copies (struct hx_img in rt/proto.h) */
+#define HARNESS_MAX_STACK_WORDS 24
 
 /* The C type the harness uses for a scalar of this kind and size, or NULL. */
 const char *harness_ctype(enum target_scalar kind, unsigned size);

@@ -19,7 +19,7 @@
  *    preprocessing, checks on the preprocessed text, the object, its
  *    symbol/section checks against the reference's object, a disassembly
  *    check where system-call bytes appear, the link.  All in the sandbox.
- * 2. Under the measurement lock (<lock_dir>/measure, flock): picks shapes
+ * 2. Under the machine's measurement lock (judge_time.c): picks shapes
  *    (the args shapes, a tiny one, two ragged ones, one unseen one, all
  *    within the assume clauses, chosen with a secret seed), makes random
  *    inputs for two trials per shape plus one timing trial per args shape,

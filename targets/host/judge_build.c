@@ -279,8 +279,8 @@ static int after_compile(struct bjob *b, int code)
 	if (!b->j->opt.no_static_checks && objcheck(&oi, &b->j->ref_obj, &rule, &why)) {
 		judge_set(b->res, TV_REJECTED, rule, "%s", why);
 		ret = 1;
-	} else if (!b->j->opt.no_static_checks && oi.syscall_bytes) {
-		ret = cand_disasm(b);
+	} else if (!b->j->opt.no_static_checks) {
+		ret = cand_disasm(b); /* every candidate: the instruction rules */
 	} else {
 		ret = link_job(b, "cand.o", "cand");
 	}

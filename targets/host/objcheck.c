@@ -9,6 +9,7 @@
 #include "xalloc.h"
 
 #include <elf.h>
+#include <ctype.h>
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
@@ -363,23 +364,78 @@ int objcheck(const struct objinfo *c, const struct objinfo *ref, char **ret_rule
 	return 0;
 }
 
+/*
+ * Instructions a kernel never needs and a cheat does (targets/README.md
+ * has the reasons): system calls, private clocks and CPU identity, the
+ * FS/GS bases, saving or loading the whole register state, protection
+ * keys, hardware randomness, descriptor-table probes.
+ */
+static const struct {
+	const char *mn, *rule;
+} bad_insns[] = {
+	{ "syscall", "syscall-insn" }, { "sysenter", "syscall-insn" },
+	{ "sysret", "syscall-insn" }, { "int", "syscall-insn" },
+	{ "rdtsc", "clock-insn" }, { "rdtscp", "clock-insn" }, { "rdpid", "clock-insn" },
+	{ "rdpmc", "clock-insn" }, { "cpuid", "cpu-state-insn" }, { "lsl", "cpu-state-insn" },
+	{ "rdfsbase", "cpu-state-insn" }, { "rdgsbase", "cpu-state-insn" },
+	{ "wrfsbase", "cpu-state-insn" }, { "wrgsbase", "cpu-state-insn" },
+	{ "xsave", "cpu-state-insn" }, { "xsave64", "cpu-state-insn" },
+	{ "xsavec", "cpu-state-insn" }, { "xsavec64", "cpu-state-insn" },
+	{ "xsaveopt", "cpu-state-insn" }, { "xsaveopt64", "cpu-state-insn" },
+	{ "xsaves", "cpu-state-insn" }, { "xsaves64", "cpu-state-insn" },
+	{ "xrstor", "cpu-state-insn" }, { "xrstor64", "cpu-state-insn" },
+	{ "xrstors", "cpu-state-insn" }, { "xrstors64", "cpu-state-insn" },
+	{ "fxsave", "cpu-state-insn" }, { "fxsave64", "cpu-state-insn" },
+	{ "fxrstor", "cpu-state-insn" }, { "fxrstor64", "cpu-state-insn" },
+	{ "wrpkru", "cpu-state-insn" }, { "rdpkru", "cpu-state-insn" },
+	{ "xgetbv", "cpu-state-insn" }, { "sgdt", "cpu-state-insn" },
+	{ "sidt", "cpu-state-insn" }, { "sldt", "cpu-state-insn" }, { "str", "cpu-state-insn" },
+	{ "rdrand", "cpu-state-insn" }, { "rdseed", "cpu-state-insn" },
+};
+
+/* The mnemonic of one objdump line ("  12:\tmov    %rax,..."), or NULL. */
+static const char *line_mnemonic(const char *line, const char *eol, size_t *len)
+{
+	const char *p = memchr(line, '\t', (size_t)(eol - line));
+	if (!p || p == line || p[-1] != ':')
+		return NULL;
+	p++;
+	while (p < eol && (!strncmp(p, "lock ", 5) || !strncmp(p, "rep ", 4) ||
+			   !strncmp(p, "repz ", 5) || !strncmp(p, "repnz ", 6) ||
+			   !strncmp(p, "data16 ", 7) || !strncmp(p, "rex.W ", 6)))
+		p = strchr(p, ' ') + 1;
+	*len = strcspn(p, " \n");
+	return p;
+}
+
 int objcheck_disasm(const char *text, char **ret_rule, char **ret_why)
 {
-	static const char *const bad[] = { "\tsyscall", "\tsysenter", "\tint    $0x80",
-					   "\tsysret", "\tint $0x80", NULL };
-	size_t i;
+	const char *line = text;
 
 	*ret_rule = *ret_why = NULL;
-	for (i = 0; bad[i]; i++) {
-		const char *p = strstr(text, bad[i]);
-		if (p) {
-			const char *sol = p;
-			while (sol > text && sol[-1] != '\n')
-				sol--;
-			return reject(ret_rule, ret_why, "syscall-insn",
-				      xstrfmt("system-call instruction: '%.*s'",
-					      (int)(strcspn(sol, "\n") < 120 ? strcspn(sol, "\n") : 120), sol));
+	while (*line) {
+		const char *eol = line + strcspn(line, "\n"), *mn, *seg;
+		size_t n, i, ll = (size_t)(eol - line) < 120 ? (size_t)(eol - line) : 120;
+		const char *rule = NULL;
+
+		mn = line_mnemonic(line, eol, &n);
+		for (i = 0; mn && i < sizeof(bad_insns) / sizeof(bad_insns[0]); i++)
+			if (strlen(bad_insns[i].mn) == n && !strncmp(mn, bad_insns[i].mn, n))
+				rule = bad_insns[i].rule;
+		/* %gs: never; %fs: only the stack protector's canary */
+		seg = mn ? strstr(mn, "%gs:") : NULL;
+		if (!seg && mn) {
+			seg = strstr(mn, "%fs:");
+			if (seg && seg < eol && !strncmp(seg, "%fs:0x28", 8) &&
+			    !isxdigit((unsigned char)seg[8]))
+				seg = NULL;
 		}
+		if (!rule && seg && seg < eol)
+			rule = "segment-access";
+		if (rule)
+			return reject(ret_rule, ret_why, rule,
+				      xstrfmt("forbidden instruction: '%.*s'", (int)ll, line));
+		line = *eol ? eol + 1 : eol;
 	}
 	return 0;
 }

@@ -55,9 +55,10 @@ int objcheck_import_allowed(const char *name);
 int objcheck(const struct objinfo *cand, const struct objinfo *ref,
 	     char **ret_rule, char **ret_why);
 
-/* objdump -d output of the candidate: system-call instructions (rule
- * "syscall-insn").  Called when syscall_bytes is set, to rule out bytes that
- * merely look like one. */
+/* objdump -d output of the candidate: forbidden instructions (rules
+ * "syscall-insn", "clock-insn", "cpu-state-insn") and FS/GS segment
+ * operands other than the stack protector's %fs:0x28 ("segment-access").
+ * Run on every candidate. */
 int objcheck_disasm(const char *text, char **ret_rule, char **ret_why);
 
 /* Every #include of the candidate must appear in the reference, or be an

@@ -3,7 +3,9 @@
  * gets checked, so a _Pragma() hidden in a macro is seen as the #pragma line
  * it becomes, and an attribute spelled through macros is seen expanded.
  * System headers are scanned too: they contain none of these patterns
- * (tests/unit/test_judge_static.c keeps that true for common headers).
+ * (tests/unit/test_judge_static.c keeps that true for common headers),
+ * except asm and CPU-state builtins, which only the candidate's own text
+ * (outside line markers with flag 3) may not use without allow(asm).
  */
 #include "objcheck.h"
 #include "strbuf.h"
@@ -188,6 +190,10 @@ static int check_construct(const char *kw, const char *body, unsigned allow,
 {
 	const char *w;
 	if (strstr(kw, "asm")) {
+		if (!(allow & TA_ASM))
+			return reject(ret_rule, ret_why, "asm",
+				      xstrfmt("inline assembly ('%.60s'); the pragma does not say allow(asm)",
+					      body));
 		if (!(allow & TA_SYSCALL) && (w = find_word(body, asm_syscall_words)))
 			return reject(ret_rule, ret_why, "asm-syscall",
 				      xstrfmt("inline assembly makes a system call ('%s')", w));
@@ -205,6 +211,21 @@ static int check_construct(const char *kw, const char *body, unsigned allow,
 	return 0;
 }
 
+/*
+ * Compiler extensions that reach CPU state outside the object's memory
+ * without any asm: the FS/GS segments (a memo in the thread control block
+ * or behind the GS base), the time-stamp counter (a clock of its own).
+ */
+static const char *const state_words[] = {
+	"__seg_fs", "__seg_gs", "__builtin_thread_pointer", "__builtin_ia32_wrfsbase32",
+	"__builtin_ia32_wrfsbase64", "__builtin_ia32_wrgsbase32", "__builtin_ia32_wrgsbase64",
+	"__builtin_ia32_rdfsbase32", "__builtin_ia32_rdfsbase64", "__builtin_ia32_rdgsbase32",
+	"__builtin_ia32_rdgsbase64", "__builtin_ia32_rdtsc", "__builtin_ia32_rdtscp",
+	"__builtin_ia32_rdpid", "__builtin_ia32_xsave", "__builtin_ia32_xrstor",
+	"__builtin_ia32_xsave64", "__builtin_ia32_xrstor64", "__builtin_readcyclecounter",
+	NULL
+};
+
 int srccheck_preprocessed(const char *text, size_t len, unsigned allow, char **ret_rule,
 			  char **ret_why)
 {
@@ -212,7 +233,7 @@ int srccheck_preprocessed(const char *text, size_t len, unsigned allow, char **r
 					   "__asm", "asm", NULL };
 	struct strbuf sb = STRBUF_INIT;
 	const char *p = text, *end = text + len;
-	int bol = 1, ret = 0;
+	int bol = 1, ret = 0, sys = 0;
 
 	*ret_rule = *ret_why = NULL;
 	while (p < end && !ret) {
@@ -224,6 +245,9 @@ int srccheck_preprocessed(const char *text, size_t len, unsigned allow, char **r
 				directive_text(&sb, q + 1, end);
 				if (starts_with(sb.buf, "pragma"))
 					ret = check_pragma(sb.buf, allow, ret_rule, ret_why);
+				/* a line marker: flag 3 is a system header */
+				else if (isdigit((unsigned char)sb.buf[0]) && strchr(sb.buf, '"'))
+					sys = !!strstr(strrchr(sb.buf, '"'), " 3");
 			}
 		}
 		bol = *p == '\n';
@@ -240,13 +264,23 @@ int srccheck_preprocessed(const char *text, size_t len, unsigned allow, char **r
 			while (q < end && is_ident((unsigned char)*q))
 				q++;
 			n = (size_t)(q - p);
+			for (i = 0; !(allow & TA_ASM) && !sys && state_words[i]; i++)
+				if (strlen(state_words[i]) == n && !memcmp(p, state_words[i], n)) {
+					ret = reject(ret_rule, ret_why, "cpu-state",
+						     xstrfmt("'%s' reaches CPU state outside the "
+							     "kernel's memory", state_words[i]));
+					break;
+				}
+			if (ret)
+				break;
 			for (i = 0; kws[i]; i++)
 				if (strlen(kws[i]) == n && !memcmp(p, kws[i], n))
 					break;
 			if (kws[i]) {
 				strbuf_reset(&sb);
 				q = paren_text(&sb, q, end);
-				ret = check_construct(kws[i], sb.buf, allow, ret_rule, ret_why);
+				ret = check_construct(kws[i], sb.buf, allow | (sys ? TA_ASM : 0),
+						      ret_rule, ret_why);
 			} else if (!(allow & TA_OPTIMIZE) && q + 1 < end && q[0] == ':' &&
 				   q[1] == ':' && (!strncmp(q + 2, "optimize", 8) ||
 						   !strncmp(q + 2, "__optimize__", 12))) {

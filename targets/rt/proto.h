@@ -20,7 +20,7 @@
 #include <stdint.h>
 
 #define HP_MAGIC 0x4a554447u /* "JUDG" */
-#define HP_VERSION 3
+#define HP_VERSION 4
 #define HP_FD 3
 #define HP_MAX_MSG (1ull << 34) /* 16 GiB: anything larger is garbage */
 
@@ -79,7 +79,13 @@ struct hp_spec_res {
 enum hp_flags {
 	HP_F_KEEP = 1 << 0,   /* keep the previous buffers and inputs as they are */
 	HP_F_REUSE = 1 << 1,  /* same addresses as before, new input contents */
+	/* every call gets its own inputs: each in/inout buffer is the inputs
+	 * sent (kept read-only) rotated by hp_rot(nonce, call, buffer) elements;
+	 * call = first_call + i for the i-th timed call (warm-up calls use
+	 * indexes from HP_WARM_CALL) */
+	HP_F_FRESH = 1 << 2,
 };
+#define HP_WARM_CALL 0x80000000u
 
 /*
  * CALL / TIME request: struct hp_run, nparam scalars, uint64 count[nbuf],
@@ -93,7 +99,8 @@ struct hp_run {
 	uint64_t min_ns;       /* TIME: keep sampling until this much call time */
 	uint32_t min_samples, max_samples;
 	uint32_t warmup;       /* untimed calls first */
-	uint32_t pad;
+	uint32_t first_call;   /* HP_F_FRESH: the index of the first timed call */
+	uint64_t nonce;        /* HP_F_FRESH: per-batch secret, from the judge */
 };
 
 /* LAYOUT: uint64 base[nbuf], uint64 bytes[nbuf] (before the first call). */
@@ -110,10 +117,35 @@ struct hp_run_res {
 	uint32_t nsamples;
 	uint32_t fp_ok;       /* MXCSR and x87 control word unchanged by calls */
 	uint32_t canary_ok;   /* the slack before every buffer is untouched */
-	uint32_t pad;
+	uint32_t abi_bad;     /* enum hp_abi bits: what a call failed to preserve */
 	uint64_t loop_ns;     /* wall time of the whole sampling loop */
 	uint64_t out_hash;    /* outputs right after the last call */
 	uint64_t late_hash;   /* the same, after delay_us */
+};
+
+enum hp_abi {
+	HP_ABI_CALLEE_SAVED = 1 << 0, /* rbx, rbp, r12-r15 */
+	HP_ABI_RSP = 1 << 1,
+	HP_ABI_FSBASE = 1 << 2,
+	HP_ABI_GSBASE = 1 << 3,
+	HP_ABI_TCB = 1 << 4,          /* the thread control block header */
+};
+
+/*
+ * The register image the trampoline (harness_rt.c) loads before calling
+ * the kernel and fills after; the offsets are used by its assembly.
+ */
+#define HP_MAX_STACK 24
+struct hx_img {
+	uint64_t gpr[6];             /* 0: rdi rsi rdx rcx r8 r9 */
+	uint64_t xmm[8];             /* 48: low halves of xmm0-7 */
+	uint64_t nstack;             /* 112 */
+	uint64_t stack[HP_MAX_STACK];/* 120: stack arguments, first lowest */
+	void *fn;                    /* 312 */
+	uint64_t ret_rax, ret_rdx;   /* 320, 328 */
+	uint64_t ret_xmm0;           /* 336 */
+	uint64_t ret_x87;            /* 344: the kernel returns long double */
+	unsigned char ret_st0[16];   /* 352 */
 };
 
 enum hp_where { HP_W_UNKNOWN = 0, HP_W_STACK = 1, HP_W_HEAP = 2 };
@@ -150,6 +182,36 @@ static inline uint64_t hp_hash(const void *data, uint64_t len, uint64_t h)
 		h = (h ^ p[i]) * 0x100000001b3ull;
 	h ^= h >> 32;
 	return h * 0xff51afd7ed558ccdull;
+}
+
+/* HP_F_FRESH: by how many elements buffer b of call `call` is rotated. */
+static inline uint64_t hp_rot(uint64_t nonce, uint32_t call, uint32_t b, uint64_t n)
+{
+	uint64_t z = nonce ^ ((uint64_t)call * 0x9e3779b97f4a7c15ull) ^ ((uint64_t)(b + 1) << 56);
+	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ull;
+	z = (z ^ (z >> 27)) * 0x94d049bb133111ebull;
+	z ^= z >> 31;
+	return n ? z % n : 0;
+}
+
+/*
+ * The per-call check of a timing batch, one output buffer at a time (h
+ * starts as hp_hash of the return value): every 64th word from offset
+ * `off` (words), plus the buffer's last word; small buffers whole.
+ */
+static inline uint64_t hp_sparse(uint64_t h, const void *data, uint64_t bytes, uint64_t off)
+{
+	const unsigned char *p = (const unsigned char *)data;
+	uint64_t i, w;
+
+	if (bytes < 8)
+		return hp_hash(p, bytes, h);
+	for (i = (off % 64) * 8; i + 8 <= bytes; i += 512) {
+		__builtin_memcpy(&w, p + i, 8);
+		h = (h ^ w) * 0x100000001b3ull;
+	}
+	__builtin_memcpy(&w, p + bytes - 8, 8);
+	return (h ^ w) * 0xff51afd7ed558ccdull;
 }
 
 #endif

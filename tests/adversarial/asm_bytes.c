@@ -1,5 +1,5 @@
 /* kernel: saxpy
- * expect: rejected asm-data
+ * expect: rejected asm
  * runtime: rejected syscall
  * The same system call spelled as raw instruction bytes. */
 void saxpy(int n, float a, const float *x, float *y)

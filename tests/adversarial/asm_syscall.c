@@ -1,5 +1,5 @@
 /* kernel: saxpy
- * expect: rejected asm-syscall
+ * expect: rejected asm
  * runtime: rejected syscall
  * A raw system call (socket) that no import list sees. */
 void saxpy(int n, float a, const float *x, float *y)

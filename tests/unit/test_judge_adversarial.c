@@ -31,12 +31,21 @@ static char *header(const char *src, const char *key)
 	return xstrndup(p, (size_t)(end - p));
 }
 
-/* "rejected rule", "crash text", "ok notfaster", "wrong": 1 when r matches. */
+/* "rejected rule", "crash text", "ok notfaster", "wrong": 1 when r matches;
+ * "A|B" when either may (a CPU feature decides which). */
 static int matches(const struct target_result *r, const char *want)
 {
 	char verdict[32];
-	const char *rest;
-	size_t n = strcspn(want, " ");
+	const char *rest, *bar = strchr(want, '|');
+	size_t n;
+
+	if (bar) {
+		char *first = xstrndup(want, (size_t)(bar - want));
+		int ok = matches(r, first) || matches(r, bar + 1);
+		free(first);
+		return ok;
+	}
+	n = strcspn(want, " ");
 
 	snprintf(verdict, sizeof(verdict), "%.*s", (int)n, want);
 	rest = want + n + (want[n] == ' ');

@@ -111,14 +111,30 @@ static void test_srccheck(void)
 	expect_src("#pragma GCC unroll 4\n#pragma GCC ivdep\n#pragma GCC target(\"avx2\")\n", 0,
 		   NULL);
 	expect_src("__attribute__((target(\"avx2\"), aligned(16))) int x;\n", 0, NULL);
-	expect_src("void k(void) { __asm__ volatile(\"syscall\" ::: \"memory\"); }\n", 0,
+	expect_src("void k(void) { __asm__ volatile(\"syscall\" ::: \"memory\"); }\n", TA_ASM,
 		   "asm-syscall");
-	expect_src("void k(void) { asm(\"int $0x80\"); }\n", 0, "asm-syscall");
-	expect_src("void k(void) { __asm__(\"syscall\"); }\n", TA_SYSCALL, NULL);
-	expect_src("void k(void) { __asm__(\".byte 0x0f, 0x05\"); }\n", TA_SYSCALL, "asm-data");
-	expect_src("__asm__(\".section .init_array\");\n", 0, "asm-data");
-	expect_src("void k(void) { __asm__ volatile(\"\" ::: \"memory\"); }\n", 0, NULL);
-	expect_src("void k(void) { __asm__(\"pause\"); }\n", 0, NULL);
+	expect_src("void k(void) { asm(\"int $0x80\"); }\n", TA_ASM, "asm-syscall");
+	expect_src("void k(void) { __asm__(\"syscall\"); }\n", TA_SYSCALL | TA_ASM, NULL);
+	expect_src("void k(void) { __asm__(\"syscall\"); }\n", TA_SYSCALL, "asm");
+	expect_src("void k(void) { __asm__(\".byte 0x0f, 0x05\"); }\n", TA_SYSCALL | TA_ASM,
+		   "asm-data");
+	expect_src("__asm__(\".section .init_array\");\n", TA_ASM, "asm-data");
+	expect_src("void k(void) { __asm__ volatile(\"\" ::: \"memory\"); }\n", TA_ASM, NULL);
+	expect_src("void k(void) { __asm__(\"pause\"); }\n", TA_ASM, NULL);
+	/* no inline assembly at all without allow(asm), register variables too */
+	expect_src("void k(void) { __asm__(\"pause\"); }\n", 0, "asm");
+	expect_src("void k(void) { register long r asm(\"r12\"); (void)r; }\n", 0, "asm");
+	/* ... but system headers may use it (line markers with flag 3) */
+	expect_src("# 1 \"/usr/include/stdio.h\" 1 3 4\nint f(void) __asm__(\"g\");\n"
+		   "# 3 \"k.c\" 2\nvoid k(void) {}\n", 0, NULL);
+	expect_src("# 1 \"/usr/include/stdio.h\" 1 3 4\nint f(void);\n"
+		   "# 3 \"k.c\" 2\nvoid k(void) { __asm__(\"\"); }\n", 0, "asm");
+	/* CPU state reached without asm: thread pointer, segments, clocks */
+	expect_src("void k(void) { void **t = __builtin_thread_pointer(); t[7] = 0; }\n", 0,
+		   "cpu-state");
+	expect_src("void k(void) { *(int __seg_gs *)8 = 1; }\n", 0, "cpu-state");
+	expect_src("unsigned long long k(void) { return __builtin_ia32_rdtsc(); }\n", 0,
+		   "cpu-state");
 	/* words in string literals or identifiers are not constructs */
 	expect_src("const char *s = \"#pragma GCC optimize asm(syscall)\";\nint optimize;\n", 0,
 		   NULL);
@@ -271,6 +287,35 @@ static void test_objcheck(void)
 	free(r);
 	free(why);
 	CHECK(objcheck_disasm("   4:\tmov    %eax,%ebx\n   6:\tret\n", &r, &why) == 0);
+	{
+		static const struct { const char *line, *rule; } dis[] = {
+			{ "   4:\trdtsc\n", "clock-insn" },
+			{ "   4:\trdtscp\n", "clock-insn" },
+			{ "   4:\trdpid  %rax\n", "clock-insn" },
+			{ "   4:\tcpuid\n", "cpu-state-insn" },
+			{ "   4:\twrgsbase %rax\n", "cpu-state-insn" },
+			{ "   4:\trdfsbase %rax\n", "cpu-state-insn" },
+			{ "   4:\txrstor (%rdi)\n", "cpu-state-insn" },
+			{ "   4:\txsavec64 (%rdi)\n", "cpu-state-insn" },
+			{ "   4:\twrpkru\n", "cpu-state-insn" },
+			{ "   4:\tint    $0x81\n", "syscall-insn" },
+			{ "   4:\tmov    %gs:0x10,%rax\n", "segment-access" },
+			{ "   4:\tmov    %fs:0x0,%rax\n", "segment-access" },
+			{ "   4:\tmov    %rax,%fs:0x38\n", "segment-access" },
+			{ "   4:\tmov    %fs:0x28,%rax\n   d:\tsub    %fs:0x28,%rdx\n", NULL },
+			{ "   4:\tvmovups (%rsi),%ymm0\n   8:\tstr    %eax\n", "cpu-state-insn" },
+		};
+		size_t d;
+		for (d = 0; d < sizeof(dis) / sizeof(dis[0]); d++) {
+			int got = objcheck_disasm(dis[d].line, &r, &why);
+			CHECK_INT(got, dis[d].rule != NULL);
+			if (dis[d].rule && got)
+				CHECK_STR(r, dis[d].rule);
+			free(r);
+			free(why);
+			r = why = NULL;
+		}
+	}
 	CHECK(objcheck_import_allowed("expf") && objcheck_import_allowed("__sqrtf_finite"));
 	CHECK(objcheck_import_allowed("_ZGVdN8v_expf") && objcheck_import_allowed("memset"));
 	CHECK(!objcheck_import_allowed("getenv") && !objcheck_import_allowed("clock_gettime"));

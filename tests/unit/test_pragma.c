@@ -134,7 +134,7 @@ static void test_clauses(void)
 		"init(a: uniform(-1, 1), b : normal(0,2)) init(i: range(0, n)) init(s: const(3)) "
 		"flops(2.0*n) bytes(4*n) budget(beam=2, iterations=3, plans=4, samples=5) "
 		"hint(\"tile \\\"it\\\"\\n\" \" please\\t\\x41\\101\\u00e9\") hint(\"second\") "
-		"allow(syscall, fast_math, nondeterministic, optimize)";
+		"allow(syscall, fast_math, nondeterministic, optimize, asm)";
 	struct pragma p;
 	struct pragma_error err = { 0, NULL };
 
@@ -178,7 +178,7 @@ static void test_clauses(void)
 	CHECK_STR(p.hints[0], "tile \"it\"\n please\tAA\xc3\xa9");
 	CHECK_STR(p.hints[1], "second");
 	CHECK_INT(p.allow, ALLOW_FAST_MATH | ALLOW_OPTIMIZE | ALLOW_SYSCALL |
-		  ALLOW_NONDETERMINISTIC);
+		  ALLOW_NONDETERMINISTIC | ALLOW_ASM);
 	pragma_release(&p);
 
 	/* blanks anywhere between tokens, comments and splices included */

@@ -26,7 +26,16 @@
  *   judge checks that before linking);
  * - malloc and friends are wrapped (-Wl,--wrap): fresh zeroed mappings with
  *   a guard page, so a freed block cannot carry results to the next call;
- * - the clock is read here, around the call only.
+ * - the call goes through a trampoline (hx_tramp) that loads the arguments
+ *   from a register image, gives the callee-saved registers random values,
+ *   leaves no pointer to the harness's own stack where the kernel runs, and
+ *   checks afterwards that rbx, rbp, r12-r15 and rsp are as the ABI says;
+ *   the FS and GS bases, the thread control block header, MXCSR and the
+ *   x87 control word are compared around it;
+ * - the clock is read here, around the trampoline, into this function's
+ *   frame on the harness's own stack, which the kernel has no pointer to;
+ * - timing batches can give every call its own inputs (HP_F_FRESH): the
+ *   inputs sent, rotated by a per-call amount, so a memo never hits.
  */
 #include <errno.h>
 #include <signal.h>
@@ -35,6 +44,8 @@
 #include <string.h>
 #include <time.h>
 #include <ucontext.h>
+#include <sys/auxv.h>
+#include <asm/prctl.h>
 #include <unistd.h>
 #include <linux/audit.h>
 #include <linux/filter.h>
@@ -69,6 +80,7 @@ static int hx_have_cur;
 static long hx_pg;
 static char *hx_stack_map, *hx_stack_top;
 static int hx_avx512;
+static int hx_fsgsbase; /* rdfsbase/rdgsbase allowed (HWCAP2_FSGSBASE) */
 static volatile sig_atomic_t hx_in_call;
 static double hx_samples[HX_MAX_SAMPLES];
 static uint64_t hx_hashes[HX_MAX_SAMPLES];
@@ -255,6 +267,13 @@ static int hx_seccomp(void)
 		HX_ALLOW(SYS_gettimeofday), HX_ALLOW(SYS_sched_yield),
 		HX_ALLOW(SYS_futex), HX_ALLOW(SYS_restart_syscall), HX_ALLOW(SYS_getrandom),
 		HX_ALLOW(SYS_exit), HX_ALLOW(SYS_exit_group), HX_ALLOW(SYS_getpid),
+		/* arch_prctl: reading the FS/GS bases only */
+		BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, SYS_arch_prctl, 0, 5),
+		BPF_STMT(BPF_LD | BPF_W | BPF_ABS, HX_ARG_LO(0)),
+		BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, ARCH_GET_FS, 1, 0),
+		BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, ARCH_GET_GS, 0, 1),
+		BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW),
+		BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_TRAP),
 		/* mprotect: never executable */
 		BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, SYS_mprotect, 0, 3),
 		BPF_STMT(BPF_LD | BPF_W | BPF_ABS, HX_ARG_LO(2)),
@@ -501,20 +520,90 @@ int __wrap_posix_memalign(void **ret, size_t align, size_t n)
 
 /* ---- the call: fresh stack, cleared registers, the clock ---- */
 
-void hx_on_stack(void *top, void (*fn)(void *), void *arg);
-__asm__(".text\n"
+/*
+ * The trampoline: hx_tramp(img, stack_top) saves the harness's callee-saved
+ * registers and stack pointer in hx_tr_area (not on any stack), switches to
+ * the call stack, copies the stack arguments, gives rbx, rbp and r12-r15
+ * the random values in hx_tr_area (so no harness pointer is left in them,
+ * and rbp chains to nothing), loads the argument registers and calls the
+ * kernel.  Afterwards it stores the return registers in the image and
+ * returns HP_ABI_* bits: a callee-saved register or rsp not preserved.
+ * hx_tr_area: [0] harness rsp, [8] image, [16] rsp at the call,
+ * [24..64] the values of rbx, rbp, r12, r13, r14, r15.
+ */
+int hx_tramp(struct hx_img *img, void *top);
+extern uint64_t hx_tr_area[9];
+_Static_assert(offsetof(struct hx_img, xmm) == 48 && offsetof(struct hx_img, nstack) == 112 &&
+	       offsetof(struct hx_img, stack) == 120 && offsetof(struct hx_img, fn) == 312 &&
+	       offsetof(struct hx_img, ret_rax) == 320 && offsetof(struct hx_img, ret_xmm0) == 336 &&
+	       offsetof(struct hx_img, ret_x87) == 344 && offsetof(struct hx_img, ret_st0) == 352,
+	       "hx_tramp's offsets");
+__asm__(".bss\n"
+	".p2align 6\n"
+	".globl hx_tr_area\n.hidden hx_tr_area\n"
+	"hx_tr_area:\n\t.zero 72\n"
+	".text\n"
 	".p2align 4\n"
-	".type hx_on_stack,@function\n"
-	"hx_on_stack:\n"
-	"\tpushq %rbp\n"
-	"\tmovq %rsp, %rbp\n"
-	"\tmovq %rdi, %rsp\n"
-	"\tmovq %rdx, %rdi\n"
-	"\tcallq *%rsi\n"
-	"\tmovq %rbp, %rsp\n"
-	"\tpopq %rbp\n"
+	".globl hx_tramp\n.hidden hx_tramp\n"
+	".type hx_tramp,@function\n"
+	"hx_tramp:\n"
+	"\tpushq %rbp\n\tpushq %rbx\n\tpushq %r12\n\tpushq %r13\n\tpushq %r14\n\tpushq %r15\n"
+	"\tsubq $8, %rsp\n"
+	"\tleaq hx_tr_area(%rip), %r11\n"
+	"\tmovq %rsp, 0(%r11)\n"
+	"\tmovq %rdi, 8(%r11)\n"
+	"\tmovq 112(%rdi), %rcx\n"
+	"\tleaq 1(%rcx), %rax\n"
+	"\tandq $-2, %rax\n"
+	"\tshlq $3, %rax\n"
+	"\tmovq %rsi, %rsp\n"
+	"\tsubq %rax, %rsp\n"
+	"\txorl %eax, %eax\n"
+	"1:\tcmpq %rcx, %rax\n"
+	"\tjae 2f\n"
+	"\tmovq 120(%rdi,%rax,8), %rdx\n"
+	"\tmovq %rdx, (%rsp,%rax,8)\n"
+	"\tincq %rax\n"
+	"\tjmp 1b\n"
+	"2:\tmovq %rsp, 16(%r11)\n"
+	"\tmovq 24(%r11), %rbx\n\tmovq 32(%r11), %rbp\n\tmovq 40(%r11), %r12\n"
+	"\tmovq 48(%r11), %r13\n\tmovq 56(%r11), %r14\n\tmovq 64(%r11), %r15\n"
+	"\tmovq 48(%rdi), %xmm0\n\tmovq 56(%rdi), %xmm1\n\tmovq 64(%rdi), %xmm2\n"
+	"\tmovq 72(%rdi), %xmm3\n\tmovq 80(%rdi), %xmm4\n\tmovq 88(%rdi), %xmm5\n"
+	"\tmovq 96(%rdi), %xmm6\n\tmovq 104(%rdi), %xmm7\n"
+	"\tmovq 312(%rdi), %r11\n"
+	"\tmovq 8(%rdi), %rsi\n\tmovq 16(%rdi), %rdx\n\tmovq 24(%rdi), %rcx\n"
+	"\tmovq 32(%rdi), %r8\n\tmovq 40(%rdi), %r9\n\tmovq 0(%rdi), %rdi\n"
+	"\txorl %r10d, %r10d\n"
+	"\tmovl $8, %eax\n"
+	"\tcallq *%r11\n"
+	"\tmovq %rax, %r10\n"
+	"\tleaq hx_tr_area(%rip), %r11\n"
+	"\tmovq 8(%r11), %rax\n"
+	"\tmovq %r10, 320(%rax)\n"
+	"\tmovq %rdx, 328(%rax)\n"
+	"\tmovq %xmm0, 336(%rax)\n"
+	"\tcmpq $0, 344(%rax)\n"
+	"\tje 3f\n"
+	"\tfstpt 352(%rax)\n"
+	"3:\txorl %ecx, %ecx\n"
+	"\tmovq %rbx, %rdx\n\txorq 24(%r11), %rdx\n\torq %rdx, %rcx\n"
+	"\tmovq %rbp, %rdx\n\txorq 32(%r11), %rdx\n\torq %rdx, %rcx\n"
+	"\tmovq %r12, %rdx\n\txorq 40(%r11), %rdx\n\torq %rdx, %rcx\n"
+	"\tmovq %r13, %rdx\n\txorq 48(%r11), %rdx\n\torq %rdx, %rcx\n"
+	"\tmovq %r14, %rdx\n\txorq 56(%r11), %rdx\n\torq %rdx, %rcx\n"
+	"\tmovq %r15, %rdx\n\txorq 64(%r11), %rdx\n\torq %rdx, %rcx\n"
+	"\txorl %eax, %eax\n"
+	"\ttestq %rcx, %rcx\n"
+	"\tsetne %al\n"
+	"\tcmpq 16(%r11), %rsp\n"
+	"\tje 4f\n"
+	"\torl $2, %eax\n"
+	"4:\tmovq 0(%r11), %rsp\n"
+	"\taddq $8, %rsp\n"
+	"\tpopq %r15\n\tpopq %r14\n\tpopq %r13\n\tpopq %r12\n\tpopq %rbx\n\tpopq %rbp\n"
 	"\tret\n"
-	".size hx_on_stack, .-hx_on_stack\n");
+	".size hx_tramp, .-hx_tramp\n");
 
 static void hx_clear_regs(void)
 {
@@ -566,23 +655,6 @@ static uint64_t hx_now(void)
 	return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
 }
 
-static void hx_body(void *p)
-{
-	struct hx_ctx *c = (struct hx_ctx *)p;
-	uint64_t t0, t1;
-
-	hx_clear_regs();
-	t0 = hx_now();
-	hx_in_call = 1;
-	hx_call(hx_args, c->ptr, &c->ret);
-#ifdef ACCC_CUDA
-	hx_cuda_check();
-#endif
-	hx_in_call = 0;
-	t1 = hx_now();
-	c->ns = t1 - t0;
-}
-
 static int hx_fp_state(uint32_t *mxcsr, uint16_t *cw)
 {
 	__asm__ volatile("stmxcsr %0" : "=m"(*mxcsr));
@@ -590,26 +662,76 @@ static int hx_fp_state(uint32_t *mxcsr, uint16_t *cw)
 	return 0;
 }
 
-/* One call on a wiped, scrubbed stack.  Returns 0, or 1 when the call
- * changed the floating-point environment (which is then restored). */
+/* The FS and GS bases: the instructions where the kernel allows them (a
+ * kernel could change them the same way), else arch_prctl. */
+static void hx_segs(uint64_t *fs, uint64_t *gs)
+{
+	*fs = *gs = 0;
+	if (hx_fsgsbase) {
+		__asm__ volatile("rdfsbase %0" : "=r"(*fs));
+		__asm__ volatile("rdgsbase %0" : "=r"(*gs));
+	} else {
+		syscall(SYS_arch_prctl, ARCH_GET_FS, fs);
+		syscall(SYS_arch_prctl, ARCH_GET_GS, gs);
+	}
+}
+
+#define HX_TCB_BYTES 0x80 /* tcbhead_t up to __glibc_unused2: self, dtv, guards, spare slots */
+
+/*
+ * One call on a wiped, scrubbed stack, through the trampoline.  Returns
+ * HP_ABI_* bits, plus 1 << 16 when the floating-point environment changed
+ * (which is then restored).
+ */
 static int hx_one_call(struct hx_ctx *c, uint64_t seed)
 {
+	struct hx_img img;
 	uint32_t mx0, mx1;
 	uint16_t cw0, cw1;
+	uint64_t fs0, gs0, fs1, gs1, t0, t1, sent = seed ^ 0x7e57ab1e5eedull;
+	unsigned char tcb[HX_TCB_BYTES];
 	size_t deep = HX_STACK_SIZE - HX_STACK_HOT;
+	int bad, i;
 
 	madvise(hx_stack_map + HX_STACK_GUARD, deep, MADV_DONTNEED);
 	hx_fill_random(hx_stack_top - HX_STACK_HOT, HX_STACK_HOT, seed ^ 0x5c5c5c5cull);
+	hx_fill(hx_args, c->ptr, &img);
+	for (i = 0; i < 6; i++)
+		hx_tr_area[3 + i] = hx_mix(&sent);
 	hx_fp_state(&mx0, &cw0);
-	hx_on_stack(hx_stack_top - 64, hx_body, c);
+	hx_segs(&fs0, &gs0);
+	if (fs0)
+		memcpy(tcb, (const void *)(uintptr_t)fs0, sizeof(tcb));
+	hx_clear_regs();
+	t0 = hx_now();
+	hx_in_call = 1;
+	bad = hx_tramp(&img, hx_stack_top - 64);
+#ifdef ACCC_CUDA
+	hx_cuda_check();
+#endif
+	hx_in_call = 0;
+	t1 = hx_now();
+	c->ns = t1 - t0;
+	hx_segs(&fs1, &gs1);
+	if (fs1 != fs0)
+		bad |= HP_ABI_FSBASE;
+	if (gs1 != gs0)
+		bad |= HP_ABI_GSBASE;
+	if (hx_fsgsbase && fs1 != fs0)
+		__asm__ volatile("wrfsbase %0" ::"r"(fs0));
+	if (hx_fsgsbase && gs1 != gs0)
+		__asm__ volatile("wrgsbase %0" ::"r"(gs0));
+	if (fs0 && fs1 == fs0 && memcmp(tcb, (const void *)(uintptr_t)fs0, sizeof(tcb)))
+		bad |= HP_ABI_TCB;
+	hx_ret(&img, &c->ret);
 	hx_fp_state(&mx1, &cw1);
 	/* compare the control bits only: exception flags are sticky status */
 	if ((mx0 & 0xffc0) != (mx1 & 0xffc0) || cw0 != cw1) {
 		__asm__ volatile("ldmxcsr %0" ::"m"(mx0));
 		__asm__ volatile("fldcw %0" ::"m"(cw0));
-		return 1;
+		bad |= 1 << 16;
 	}
-	return 0;
+	return bad;
 }
 
 /* ---- commands ---- */
@@ -682,14 +804,18 @@ static uint64_t hx_prepare(const struct hp_run *rq, const uint64_t *count, uint6
 				hx_die("short input data");
 			used += bytes;
 		}
-		if (hx_buf_dir[b] == 3 && !next[b].pristine && bytes) {
-			next[b].pristine = mmap(NULL, bytes, PROT_READ | PROT_WRITE,
-						MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+		/* the inputs as sent, read-only: inout restores and fresh inputs */
+		if ((hx_buf_dir[b] & 1) && bytes) {
+			if (next[b].pristine)
+				mprotect(next[b].pristine, bytes, PROT_READ | PROT_WRITE);
+			else
+				next[b].pristine = mmap(NULL, bytes, PROT_READ | PROT_WRITE,
+							MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
 			if (next[b].pristine == MAP_FAILED)
 				hx_die("cannot map a buffer (memory limit?)");
-		}
-		if (hx_buf_dir[b] == 3 && bytes)
 			memcpy(next[b].pristine, next[b].base, bytes);
+			mprotect(next[b].pristine, bytes, PROT_READ);
+		}
 		if (hx_buf_dir[b] == 1)
 			hx_protect(&next[b], PROT_READ);
 	}
@@ -713,42 +839,37 @@ static uint64_t hx_out_hash(const union hp_scalar *ret)
 	return h;
 }
 
-/*
- * The per-call check of a timing batch: every 64th word of every output
- * from a random offset, plus each output's last word.  Cheap enough for
- * every call; an output left unwritten or half-written changes it.
- */
+/* The per-call check of a timing batch (hp_sparse, buffer by buffer). */
 static uint64_t hx_sparse_hash(const union hp_scalar *ret, uint64_t off)
 {
-	uint64_t h = hp_hash(ret, HX_RET_SIZE, 0), w;
-	size_t i;
+	uint64_t h = hp_hash(ret, HX_RET_SIZE, 0);
 	int b;
 
-	for (b = 0; b < HX_NBUF; b++) {
-		const struct hx_buf *x = &hx_cur[b];
-		if (!(hx_buf_dir[b] & 2) || x->bytes < 8) {
-			if (hx_buf_dir[b] & 2)
-				h = hp_hash(x->base, x->bytes, h);
-			continue;
-		}
-		for (i = (off % 64) * 8; i + 8 <= x->bytes; i += 512) {
-			memcpy(&w, x->base + i, 8);
-			h = (h ^ w) * 0x100000001b3ull;
-		}
-		memcpy(&w, x->base + x->bytes - 8, 8);
-		h = (h ^ w) * 0xff51afd7ed558ccdull;
-	}
+	for (b = 0; b < HX_NBUF; b++)
+		if (hx_buf_dir[b] & 2)
+			h = hp_sparse(h, hx_cur[b].base, hx_cur[b].bytes, off);
 	return h;
 }
 
-static void hx_reset_outputs(uint64_t seed)
+/* Before a call: outputs poisoned, inout buffers restored; with fresh
+ * inputs (nonce != 0) every input buffer rotated by its per-call amount. */
+static void hx_reset(uint64_t seed, uint64_t nonce, uint32_t call)
 {
 	int b;
 	for (b = 0; b < HX_NBUF; b++) {
-		if (hx_buf_dir[b] == 2)
+		struct hx_buf *x = &hx_cur[b];
+		if (hx_buf_dir[b] == 2) {
 			hx_poison(b, seed * 31 + (uint64_t)b);
-		else if (hx_buf_dir[b] == 3 && hx_cur[b].bytes)
-			memcpy(hx_cur[b].base, hx_cur[b].pristine, hx_cur[b].bytes);
+		} else if (x->bytes && (nonce || hx_buf_dir[b] == 3)) {
+			size_t es = (size_t)hx_buf_size[b];
+			size_t off = nonce ? (size_t)hp_rot(nonce, call, (uint32_t)b, x->bytes / es) * es : 0;
+			if (hx_buf_dir[b] == 1)
+				hx_protect(x, PROT_READ | PROT_WRITE);
+			memcpy(x->base, x->pristine + off, x->bytes - off);
+			memcpy(x->base + x->bytes - off, x->pristine, off);
+			if (hx_buf_dir[b] == 1)
+				hx_protect(x, PROT_READ);
+		}
 	}
 }
 
@@ -759,6 +880,8 @@ static void hx_run_cmd(uint32_t type, uint64_t len)
 	uint64_t count[HX_NB], lay[2 * HX_NB], in_hash[HX_NB], total = 0, t0;
 	struct hx_ctx c;
 	uint32_t i, n = 0;
+	uint64_t nonce;
+	int bad;
 	uint64_t head = sizeof(rq) + HX_NPARAM * sizeof(union hp_scalar) + 8 * HX_NBUF;
 	int b;
 
@@ -783,25 +906,32 @@ static void hx_run_cmd(uint32_t type, uint64_t len)
 	memset(&res, 0, sizeof(res));
 	res.fp_ok = 1;
 	memset(&c.ret, 0, sizeof(c.ret));
+	nonce = (rq.flags & HP_F_FRESH) ? (rq.nonce | 1) : 0;
 	for (i = 0; i < rq.warmup; i++) {
-		hx_reset_outputs(rq.poison_seed + 0x1000000ull + i);
-		if (hx_one_call(&c, rq.poison_seed + i))
+		hx_reset(rq.poison_seed + 0x1000000ull + i, nonce, HP_WARM_CALL + i);
+		bad = hx_one_call(&c, rq.poison_seed + i);
+		if (bad >> 16)
 			res.fp_ok = 0;
+		res.abi_bad |= (uint32_t)bad & 0xffff;
 	}
 	/* until min_ns of call time, or 4 x min_ns of loop time (the per-call
 	 * poisoning and hashing of big outputs must not stretch a batch) */
 	t0 = hx_now();
 	while (n < rq.max_samples && (n < rq.min_samples ||
 				      (total < rq.min_ns && hx_now() - t0 < 4 * rq.min_ns))) {
-		hx_reset_outputs(rq.poison_seed + n);
+		uint32_t call = rq.first_call + n;
+		hx_reset(rq.poison_seed + n, nonce, call);
 		memset(&c.ret, 0, sizeof(c.ret));
 #ifdef ACCC_CUDA
 		hx_cuda_flush(n);
 #endif
-		if (hx_one_call(&c, rq.poison_seed ^ ((uint64_t)n << 32)))
+		bad = hx_one_call(&c, rq.poison_seed ^ ((uint64_t)n << 32));
+		if (bad >> 16)
 			res.fp_ok = 0;
+		res.abi_bad |= (uint32_t)bad & 0xffff;
 		hx_samples[n] = (double)c.ns;
-		hx_hashes[n] = hx_sparse_hash(&c.ret, rq.poison_seed >> 7);
+		hx_hashes[n] = hx_sparse_hash(&c.ret, nonce ? hp_rot(nonce, call, 64, 64) :
+							     rq.poison_seed >> 7);
 		total += c.ns;
 		n++;
 	}
@@ -816,7 +946,11 @@ static void hx_run_cmd(uint32_t type, uint64_t len)
 	res.late_hash = hx_out_hash(&c.ret);
 	res.canary_ok = 1;
 	for (b = 0; b < HX_NBUF; b++) {
-		in_hash[b] = hx_buf_dir[b] == 1 ? hp_hash(hx_cur[b].base, hx_cur[b].bytes, 0) : 0;
+		/* fresh inputs: the buffer holds a rotation; the inputs sent are
+		 * the read-only pristine copy */
+		in_hash[b] = hx_buf_dir[b] != 1 ? 0 :
+			     hp_hash(nonce && hx_cur[b].bytes ? hx_cur[b].pristine : hx_cur[b].base,
+				     hx_cur[b].bytes, 0);
 		if (!hx_canary_ok(&hx_cur[b]))
 			res.canary_ok = 0;
 	}
@@ -851,6 +985,7 @@ int main(int argc, char **argv)
 		return 2;
 	hx_pg = sysconf(_SC_PAGESIZE);
 	hx_avx512 = __builtin_cpu_supports("avx512f");
+	hx_fsgsbase = (getauxval(AT_HWCAP2) & 2) != 0; /* HWCAP2_FSGSBASE */
 	hx_signals();
 	hx_stack_map = mmap(NULL, HX_STACK_SIZE + HX_STACK_GUARD, PROT_NONE,
 			    MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);

@@ -12,6 +12,7 @@
  */
 #include "args.h"
 #include "cleanup.h"
+#include "cudainfo.h"
 #include "config.h"
 #include "core.h"
 #include "detect.h"
@@ -39,6 +40,9 @@ struct compile_job {
 	struct strvec repl_texts;   /* owned texts of replacements */
 	struct splice_repl *repls;
 	size_t nr_repls;
+	/* target(cuda) variants: CUDA C++ built by nvcc into an object of
+	 * their own; the C unit gets the kernel's declaration instead */
+	struct strvec cuda_names, cuda_srcs;
 };
 
 static _Noreturn void exec_args(const char *cc, const char *const *args,
@@ -123,6 +127,29 @@ static int has_replacement(const struct compile_job *job, const struct kernel *k
 	return 0;
 }
 
+/*
+ * A target(cuda) variant: the C unit keeps the kernel's declaration (the
+ * definition's text up to its body), the CUDA text is built by nvcc after
+ * the unit compiles and joined to its object (cuda_join).  A static kernel
+ * cannot be defined in another object: it keeps the original.
+ */
+static void add_cuda_variant(struct compile_job *job, const struct detect *d,
+			     const struct kernel *k, char *v)
+{
+	const struct strbuf *text = detect_text(d);
+
+	if (k->is_static) {
+		warning("the CUDA variant of '%s' cannot replace a static function; using "
+			"the original kernel", k->name);
+		free(v);
+		return;
+	}
+	add_replacement(job, k, xstrfmt("%.*s;", (int)(k->body.start - k->def.start),
+					text->buf + k->def.start));
+	strvec_push(&job->cuda_names, k->name);
+	strvec_push_nodup(&job->cuda_srcs, v);
+}
+
 /* ACCC_REPLACE="name=file,name=file": hand-written variants (for testing the
  * splice path, and for engineers trying a variant in a real build). */
 static int load_replacements(struct compile_job *job, const struct detect *d)
@@ -152,9 +179,75 @@ static int load_replacements(struct compile_job *job, const struct detect *d)
 			strbuf_release(&sb);
 			break;
 		}
-		add_replacement(job, detect_kernel(d, (size_t)k), strbuf_detach(&sb, NULL));
+		if (!strcmp(detect_kernel(d, (size_t)k)->pragma.target, "cuda"))
+			add_cuda_variant(job, d, detect_kernel(d, (size_t)k),
+					 strbuf_detach(&sb, NULL));
+		else
+			add_replacement(job, detect_kernel(d, (size_t)k),
+					strbuf_detach(&sb, NULL));
 	}
 	free(copy);
+	return ret;
+}
+
+/*
+ * Build each CUDA variant with nvcc and join the objects to the unit's
+ * (ld -r), so that the compile still yields one object.  The link then
+ * needs the CUDA runtime (README: "The CUDA target").  0, or -1 with one
+ * warning (the caller compiles the original unit).
+ */
+static int cuda_join(struct compile_job *job, struct unit_copy *u)
+{
+	const struct cudainfo *ci = cudainfo_get();
+	struct strbuf flags = STRBUF_INIT, path = STRBUF_INIT;
+	struct child ld = CHILD_INIT;
+	char *joined = xstrfmt("%s/joined.o", u->tmpdir.buf), *save = NULL, *tok;
+	size_t i;
+	int ret = -1;
+
+	cudainfo_nvcc_flags(&flags, ci);
+	strvec_pushv(&ld.args, (const char *const[]){ "ld", "-r", "-o", joined, u->output,
+				 NULL });
+	for (i = 0; i < job->cuda_srcs.nr; i++) {
+		struct child c = CHILD_INIT;
+		struct strbuf fl = STRBUF_INIT;
+
+		strbuf_reset(&path);
+		strbuf_addf(&path, "%s/%s.cu", u->tmpdir.buf, job->cuda_names.v[i]);
+		if (write_file(path.buf, job->cuda_srcs.v[i], strlen(job->cuda_srcs.v[i])) < 0)
+			goto out;
+		strvec_push(&c.args, ci->nvcc[0] ? ci->nvcc : "nvcc");
+		strbuf_add(&fl, flags.buf, flags.len);
+		for (tok = strtok_r(fl.buf, " ", &save); tok; tok = strtok_r(NULL, " ", &save))
+			strvec_push(&c.args, tok);
+		strbuf_release(&fl);
+		/* no C++ runtime needed at the link: no exceptions, no guarded statics */
+		strvec_pushv(&c.args, (const char *const[]){ "-Xcompiler",
+					"-fPIC,-fno-exceptions,-fno-threadsafe-statics", "-c",
+					path.buf, "-o", NULL });
+		strvec_pushf(&c.args, "%s.o", path.buf);
+		strvec_pushf(&ld.args, "%s.o", path.buf);
+		c.stdin_null = 1;
+		if (child_run(&c) != 0) {
+			warning("the CUDA variant of '%s' does not build with nvcc; using the "
+				"original kernel", job->cuda_names.v[i]);
+			child_release(&c);
+			goto out;
+		}
+		child_release(&c);
+	}
+	ld.stdin_null = 1;
+	if (child_run(&ld) != 0 || rename(joined, u->output) < 0) {
+		warning("cannot join the CUDA objects to '%s'; using the original kernel",
+			u->output);
+		goto out;
+	}
+	ret = 0;
+out:
+	child_release(&ld);
+	strbuf_release(&flags);
+	strbuf_release(&path);
+	free(joined);
 	return ret;
 }
 
@@ -168,7 +261,7 @@ static int find_variants(struct compile_job *job, const struct detect *d,
 {
 	struct optimizer *o = optimizer_new(job->cc, &job->ca);
 	size_t i;
-	int final;
+	int final = 1;
 
 	for (i = 0; i < detect_nr_kernels(d); i++) {
 		const struct kernel *k = detect_kernel(d, i);
@@ -180,11 +273,17 @@ static int find_variants(struct compile_job *job, const struct detect *d,
 		if (kdesc_init(&kd, d, i, job->cc, job->ca.build_flags.v) < 0)
 			continue;
 		v = optimizer_variant(o, d, i, &kd, output);
-		if (v)
+		if (v && !strcmp(k->pragma.target, "cuda")) {
+			add_cuda_variant(job, d, k, v);
+			final = 0;
+		} else if (v) {
 			add_replacement(job, k, v);
+		}
 		kdesc_release(&kd);
 	}
-	final = optimizer_all_final(o);
+	/* a unit with a CUDA object is never a direct-mode hit: the front
+	 * would compile the C part alone */
+	final = final && optimizer_all_final(o);
 	strvec_pushv(&job->final_keys, optimizer_final_keys(o)->v);
 	optimizer_free(o);
 	return final;
@@ -257,7 +356,13 @@ static int run_job(struct compile_job *job, struct detect *d, struct unit_copy *
 	/* captured when the object may be kept: only a silent compile's is */
 	status = unit_copy_compile(u, text.buf, text.len, job->nr_repls ? UNIT_COPY_HOLD :
 				   final && keep ? UNIT_COPY_CAPTURE : UNIT_COPY_INHERIT);
-	if (status != 0 && job->nr_repls) {
+	if (status == 0 && job->cuda_srcs.nr && cuda_join(job, u) < 0) {
+		/* the original, as for any failure of accc's machinery */
+		final = 0;
+		strbuf_reset(&text);
+		rewrite(job, d, NULL, 0, &text);
+		status = unit_copy_compile(u, text.buf, text.len, UNIT_COPY_INHERIT);
+	} else if (status != 0 && job->nr_repls) {
 		final = 0;
 		warning("the variant of '%s' does not compile; using the original kernel",
 			job->repls[0].name);
@@ -287,6 +392,8 @@ int core_compile(const char *cc, const char *const *args)
 	job.cc = cc;
 	strvec_init(&job.repl_texts);
 	strvec_init(&job.final_keys);
+	strvec_init(&job.cuda_names);
+	strvec_init(&job.cuda_srcs);
 	if (args_classify(args, &job.ca) < 0 || !job.ca.candidate)
 		exec_args(cc, args, NULL);
 	config_warn();
@@ -319,6 +426,8 @@ int core_compile(const char *cc, const char *const *args)
 	show_warning();
 	strvec_clear(&job.repl_texts);
 	strvec_clear(&job.final_keys);
+	strvec_clear(&job.cuda_names);
+	strvec_clear(&job.cuda_srcs);
 	free(job.repls);
 	compile_args_release(&job.ca);
 	return status;

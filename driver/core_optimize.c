@@ -182,8 +182,15 @@ static int kernel_key(struct optimizer *o, const struct detect *d, size_t ki,
 	struct key_inputs in;
 	int ret;
 
-	if (!t || t->fingerprint(fp) < 0)
-		return error("no fingerprint for target '%s'", k->pragma.target);
+	if (!t || t->fingerprint(fp) < 0) {
+		/* a target without its hardware (no GPU): the one warning line
+		 * of the build, the reason from the fingerprint's "error" line */
+		const char *why = fp->buf ? strstr(fp->buf, "error ") : NULL;
+		warning("target '%s' is not available for '%s' (%.*s); using the original "
+			"kernel", k->pragma.target, k->name,
+			why ? (int)strcspn(why + 6, "\n") : 7, why ? why + 6 : "unknown");
+		return -1;
+	}
 	if (!o->compiler_id.len && compiler_identity(o->cc, &o->compiler_id) < 0)
 		return -1;
 	if (output && dbg && *dbg && strcmp(dbg, "0"))

@@ -11,6 +11,128 @@
 #include <stdlib.h>
 #include <string.h>
 
+/*
+ * The operator-kind queries came with libclang 17.  Built against newer
+ * headers and run with an older library (a GPU machine with libclang 16),
+ * they are missing: then the operator is read from the cursor's tokens.
+ */
+#pragma weak clang_getCursorBinaryOperatorKind
+#pragma weak clang_getCursorUnaryOperatorKind
+
+static const struct { const char *s; enum CXBinaryOperatorKind k; } bin_ops[] = {
+	{ "*", CXBinaryOperator_Mul }, { "/", CXBinaryOperator_Div },
+	{ "%", CXBinaryOperator_Rem }, { "+", CXBinaryOperator_Add },
+	{ "-", CXBinaryOperator_Sub }, { "<<", CXBinaryOperator_Shl },
+	{ ">>", CXBinaryOperator_Shr }, { "<", CXBinaryOperator_LT },
+	{ ">", CXBinaryOperator_GT }, { "<=", CXBinaryOperator_LE },
+	{ ">=", CXBinaryOperator_GE }, { "==", CXBinaryOperator_EQ },
+	{ "!=", CXBinaryOperator_NE }, { "&", CXBinaryOperator_And },
+	{ "^", CXBinaryOperator_Xor }, { "|", CXBinaryOperator_Or },
+	{ "&&", CXBinaryOperator_LAnd }, { "||", CXBinaryOperator_LOr },
+	{ "=", CXBinaryOperator_Assign }, { "*=", CXBinaryOperator_MulAssign },
+	{ "/=", CXBinaryOperator_DivAssign }, { "%=", CXBinaryOperator_RemAssign },
+	{ "+=", CXBinaryOperator_AddAssign }, { "-=", CXBinaryOperator_SubAssign },
+	{ "<<=", CXBinaryOperator_ShlAssign }, { ">>=", CXBinaryOperator_ShrAssign },
+	{ "&=", CXBinaryOperator_AndAssign }, { "^=", CXBinaryOperator_XorAssign },
+	{ "|=", CXBinaryOperator_OrAssign }, { ",", CXBinaryOperator_Comma },
+};
+
+static enum CXChildVisitResult first_kid(CXCursor c, CXCursor parent, CXClientData data)
+{
+	*(CXCursor *)data = c;
+	return CXChildVisit_Break;
+}
+
+/* The spelling of an operator token of c (the token fallback).  Caller
+ * frees; NULL: none. */
+static char *op_token(CXCursor c, int unary_last)
+{
+	CXTranslationUnit tu = clang_Cursor_getTranslationUnit(c);
+	CXSourceRange ext = clang_getCursorExtent(c);
+	CXCursor lhs = clang_getNullCursor();
+	CXToken *toks = NULL;
+	unsigned n = 0, i, after = 0;
+	char *ret = NULL;
+
+	clang_tokenize(tu, ext, &toks, &n);
+	if (!unary_last) {
+		clang_visitChildren(c, first_kid, &lhs);
+		if (!clang_Cursor_isNull(lhs))
+			clang_getFileLocation(clang_getRangeEnd(clang_getCursorExtent(lhs)), NULL,
+					      NULL, NULL, &after);
+	}
+	/* unary_last 1: the first token, 2: the last one, 0: the first
+	 * punctuation after the first operand */
+	for (i = 0; i < n && !ret; i++) {
+		CXToken *t = &toks[unary_last == 2 ? n - 1 : i];
+		unsigned off;
+		clang_getFileLocation(clang_getTokenLocation(tu, *t), NULL, NULL, NULL, &off);
+		if (clang_getTokenKind(*t) == CXToken_Punctuation && (unary_last || off >= after))
+			ret = detect_cxstr(clang_getTokenSpelling(tu, *t));
+		if (unary_last)
+			break;
+	}
+	clang_disposeTokens(tu, toks, n);
+	return ret;
+}
+
+static enum CXBinaryOperatorKind bin_op(CXCursor c)
+{
+	enum CXBinaryOperatorKind k = CXBinaryOperator_Invalid;
+	char *t;
+	size_t i;
+
+	if (clang_getCursorBinaryOperatorKind)
+		return clang_getCursorBinaryOperatorKind(c);
+	t = op_token(c, 0);
+	for (i = 0; t && i < ARRAY_SIZE(bin_ops); i++)
+		if (!strcmp(t, bin_ops[i].s))
+			k = bin_ops[i].k;
+	free(t);
+	return k;
+}
+
+static char *bin_op_spelling(CXCursor c)
+{
+	enum CXBinaryOperatorKind k = bin_op(c);
+	size_t i;
+
+	for (i = 0; i < ARRAY_SIZE(bin_ops); i++)
+		if (bin_ops[i].k == k)
+			return xstrdup(bin_ops[i].s);
+	return xstrdup("");
+}
+
+static enum CXUnaryOperatorKind un_op(CXCursor c)
+{
+	enum CXUnaryOperatorKind k = CXUnaryOperator_Invalid;
+	char *first, *last;
+
+	if (clang_getCursorUnaryOperatorKind)
+		return clang_getCursorUnaryOperatorKind(c);
+	first = op_token(c, 1);
+	last = op_token(c, 2);
+	if (first && !strcmp(first, "++"))
+		k = CXUnaryOperator_PreInc;
+	else if (first && !strcmp(first, "--"))
+		k = CXUnaryOperator_PreDec;
+	else if (last && !strcmp(last, "++"))
+		k = CXUnaryOperator_PostInc;
+	else if (last && !strcmp(last, "--"))
+		k = CXUnaryOperator_PostDec;
+	else if (first && !strcmp(first, "&"))
+		k = CXUnaryOperator_AddrOf;
+	else if (first && !strcmp(first, "*"))
+		k = CXUnaryOperator_Deref;
+	else if (first && !strcmp(first, "-"))
+		k = CXUnaryOperator_Minus;
+	else if (first && !strcmp(first, "!"))
+		k = CXUnaryOperator_LNot;
+	free(first);
+	free(last);
+	return k;
+}
+
 static const struct toplevel *fn_named(const struct detect *d, const char *fn)
 {
 	size_t i;
@@ -213,7 +335,7 @@ static void for_init(const struct detect *d, CXCursor init, struct kfor *f)
 		f->var = detect_cxstr(clang_getCursorSpelling(k.c[0]));
 		f->declared = 1;
 	} else if (kind == CXCursor_BinaryOperator &&
-		   clang_getCursorBinaryOperatorKind(init) == CXBinaryOperator_Assign) {
+		   bin_op(init) == CXBinaryOperator_Assign) {
 		kids_of(init, &k);
 		if (k.n != 2 || !crange(d, k.c[1], &f->lo))
 			return;
@@ -235,13 +357,13 @@ static long for_step(CXCursor inc, const char *var)
 	if (!name || strcmp(name, var))
 		goto out;
 	if (kind == CXCursor_UnaryOperator) {
-		enum CXUnaryOperatorKind op = clang_getCursorUnaryOperatorKind(inc);
+		enum CXUnaryOperatorKind op = un_op(inc);
 		if (op == CXUnaryOperator_PostInc || op == CXUnaryOperator_PreInc)
 			step = 1;
 		else if (op == CXUnaryOperator_PostDec || op == CXUnaryOperator_PreDec)
 			step = -1;
 	} else if (kind == CXCursor_CompoundAssignOperator && k.n == 2) {
-		enum CXBinaryOperatorKind op = clang_getCursorBinaryOperatorKind(inc);
+		enum CXBinaryOperatorKind op = bin_op(inc);
 		CXEvalResult ev = clang_Cursor_Evaluate(k.c[1]);
 		if (ev && clang_EvalResult_getKind(ev) == CXEval_Int) {
 			long v = (long)clang_EvalResult_getAsLongLong(ev);
@@ -271,7 +393,7 @@ static int for_cond(const struct detect *d, CXCursor cond, struct kfor *f, CXTyp
 
 	if (clang_getCursorKind(cond) != CXCursor_BinaryOperator)
 		return 0;
-	op = clang_getCursorBinaryOperatorKind(cond);
+	op = bin_op(cond);
 	kids_of(cond, &k);
 	if (k.n != 2 || !crange(d, k.c[1], &f->hi))
 		return 0;
@@ -364,12 +486,12 @@ static void stmt_assignment(const struct detect *d, CXCursor c, struct kstmt *s)
 	if (kind != CXCursor_BinaryOperator && kind != CXCursor_CompoundAssignOperator)
 		return;
 	if (kind == CXCursor_BinaryOperator &&
-	    clang_getCursorBinaryOperatorKind(c) != CXBinaryOperator_Assign)
+	    bin_op(c) != CXBinaryOperator_Assign)
 		return;
 	kids_of(c, &k);
 	if (k.n != 2 || !crange(d, k.c[0], &s->lhs) || !crange(d, k.c[1], &s->rhs))
 		return;
-	op = detect_cxstr(clang_getBinaryOperatorKindSpelling(clang_getCursorBinaryOperatorKind(c)));
+	op = bin_op_spelling(c);
 	if (strlen(op) < sizeof(s->op))
 		strcpy(s->op, op);
 	free(op);
@@ -546,7 +668,7 @@ static void operator_node(CXCursor c, struct fwalk *w)
 
 	kids_of(c, &k);
 	if (kind == CXCursor_UnaryOperator && k.n == 1) {
-		enum CXUnaryOperatorKind op = clang_getCursorUnaryOperatorKind(c);
+		enum CXUnaryOperatorKind op = un_op(c);
 		if (op >= CXUnaryOperator_PostInc && op <= CXUnaryOperator_PreDec) {
 			lvalue(k.c[0], w, 1);
 			return;
@@ -561,7 +683,7 @@ static void operator_node(CXCursor c, struct fwalk *w)
 		if (op == CXUnaryOperator_Deref)
 			w->f->flags |= KF_DEREF;
 	} else if (k.n == 2 && (kind == CXCursor_CompoundAssignOperator ||
-				clang_getCursorBinaryOperatorKind(c) == CXBinaryOperator_Assign)) {
+				bin_op(c) == CXBinaryOperator_Assign)) {
 		lvalue(k.c[0], w, kind == CXCursor_CompoundAssignOperator);
 		node(k.c[1], w);
 		return;

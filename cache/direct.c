@@ -44,9 +44,35 @@ static void add_machine(struct strbuf *sb)
 #endif
 }
 
+/*
+ * Does a token form name the position of its tokens (__LINE__ and the
+ * like; __FILE__ too, as a #line directive may set it)?  Then a moved line
+ * can change the object even without debug information.
+ */
+static int names_positions(const struct strbuf *t)
+{
+	static const char *const names[] = { "__LINE__", "__FILE__", "__FILE_NAME__",
+		"__BASE_FILE__", "__builtin_LINE", "__builtin_FILE", "__TIMESTAMP__", NULL };
+	const char *const *n;
+
+	for (n = names; *n; n++) {
+		const char *at = t->buf;
+		size_t len = strlen(*n);
+		while ((at = strstr(at, *n))) {
+			char after = at[len];
+			if ((at == t->buf || at[-1] == ' ' || at[-1] == '\n' || at[-1] == '#') &&
+			    (after == ' ' || after == '\n' || after == '\0' || after == ')' ||
+			     after == '('))
+				return 1;
+			at += len;
+		}
+	}
+	return 0;
+}
+
 /* Both hashes of a file: its bytes and its token form. */
 static int hash_file2(const char *path, direct_tokens_fn *tokens, char ret_bytes[33],
-		      char ret_tokens[33])
+		      char ret_tokens[33], int *positions)
 {
 	struct strbuf sb = STRBUF_INIT, t = STRBUF_INIT;
 	int r = strbuf_read_file(&sb, path, 256u << 20);
@@ -55,6 +81,7 @@ static int hash_file2(const char *path, direct_tokens_fn *tokens, char ret_bytes
 		hex128(XXH3_128bits(sb.buf, sb.len), ret_bytes);
 		tokens(sb.buf, sb.len, &t);
 		hex128(XXH3_128bits(t.buf, t.len), ret_tokens);
+		*positions |= names_positions(&t);
 	}
 	strbuf_release(&sb);
 	strbuf_release(&t);
@@ -269,9 +296,10 @@ int direct_lookup(const char *dir, const char *key, const char *src,
 				goto out;
 			continue;
 		} else if (!strncmp(p, "object ", 7)) {
-			/* an object only for the very same bytes: lines, names, debug info */
-			if (!ret->exact || !read_object(dir, key, p, (size_t)(nl - p), &ret->object))
+			if (!read_object(dir, key, p, (size_t)(nl - p), &ret->object))
 				strbuf_reset(&ret->object);
+		} else if (nl - p == 7 && !strncmp(p, "moves 1", 7)) {
+			ret->object_moves = 1;
 		} else if (!line_holds(dir, p, (size_t)(nl - p), tokens, &ret->exact)) {
 			goto out;
 		} else {
@@ -281,7 +309,7 @@ int direct_lookup(const char *dir, const char *key, const char *src,
 	}
 	hit = 1;
 out:
-	if (!hit || !ret->exact)
+	if (!hit || !(ret->exact || ret->object_moves))
 		strbuf_reset(&ret->object);
 	strbuf_release(&path);
 	strbuf_release(&m);
@@ -315,16 +343,16 @@ int direct_store(const char *dir, const char *key, const char *src,
 	struct strbuf m = STRBUF_INIT, path = STRBUF_INIT, sub = STRBUF_INIT, obj = STRBUF_INIT;
 	char hash[33], thash[33];
 	size_t i;
-	int ret = -1;
+	int ret = -1, positions = 0;
 
 	strbuf_addstr(&m, DIRECT_MAGIC);
-	if (hash_file2(src, tokens, hash, thash) < 0)
+	if (hash_file2(src, tokens, hash, thash, &positions) < 0)
 		goto out;
 	strbuf_addf(&m, "source %s %s\n", hash, thash);
 	for (; *entries; entries++)
 		strbuf_addf(&m, "entry %s\n", *entries);
 	for (; *headers; headers++) {
-		if (strchr(*headers, '\n') || hash_file2(*headers, tokens, hash, thash) < 0)
+		if (strchr(*headers, '\n') || hash_file2(*headers, tokens, hash, thash, &positions) < 0)
 			goto out; /* not a file we can check again: no manifest */
 		strbuf_addf(&m, "header %s %s %s\n", hash, thash, *headers);
 	}
@@ -338,6 +366,8 @@ int direct_store(const char *dir, const char *key, const char *src,
 		if (write_file_atomic(path.buf, obj.buf, obj.len, 0644) == 0) {
 			hex128(XXH3_128bits(obj.buf, obj.len), hash);
 			strbuf_addf(&m, "object %zu %s\n", obj.len, hash);
+			if (!positions)
+				strbuf_addstr(&m, "moves 1\n");
 		}
 		strbuf_setlen(&path, path.len - 2);
 	}

@@ -23,6 +23,8 @@
  *   entry <cache key>                          (one per kernel)
  *   header <bytes hash> <tokens hash> <path>   (one per included file)
  *   object <size> <xxh3-128>   (optional: <key>.o beside it is the object)
+ *   moves 1     (optional: no token names a position, so the object holds
+ *                after lines move, unless the compile has debug information)
  *   site <start> <end> <token start> <token end>
  *   repl <start> <end> <token start> <token end> <name length> <text length>
  *   <name><text>
@@ -60,10 +62,13 @@ typedef void direct_tokens_fn(const char *text, size_t len, struct strbuf *out);
 struct direct_hit {
 	int exact;              /* the source and every header unchanged, byte for byte */
 	long kernels;
-	struct strbuf object;   /* the kept object (exact hits only), or empty */
+	struct strbuf object;   /* the kept object, or empty */
+	int object_moves;       /* it holds for the same tokens too: no token names
+				   a position (__LINE__ ...); the caller must still
+				   rule out debug information and diagnostics */
 	struct direct_recipe recipe;
 };
-#define DIRECT_HIT_INIT { 0, 0, STRBUF_INIT, { NULL, 0, NULL, 0 } }
+#define DIRECT_HIT_INIT { 0, 0, STRBUF_INIT, 0, { NULL, 0, NULL, 0 } }
 
 /*
  * The manifest key of a compile of `src` by `cc` (resolved to a path) with

@@ -92,34 +92,57 @@ static _Noreturn void exec_core_compile(const char *cc, const char *const *args)
  * done here, with no libclang and no lookup: the remembered unit compiled
  * as the core would.  Returns the compiler's status, or -1 on a miss.
  */
+/* Does the compile make debug information (where every line is)? */
+static int has_debug_info(const char *const *args)
+{
+	for (; *args; args++)
+		if ((starts_with(*args, "-g") && strcmp(*args, "-g0")) ||
+		    starts_with(*args, "-fdebug") || starts_with(*args, "--debug"))
+			return 1;
+	return 0;
+}
+
 static int direct_compile(const char *cc, const struct compile_args *ca)
 {
 	struct strbuf unit = STRBUF_INIT, text = STRBUF_INIT;
 	struct direct_hit hit = DIRECT_HIT_INIT;
 	struct unit_copy u;
 	char key[33];
-	int status = -1;
+	int status = -1, have_copy = 0;
 
 	if (getenv("ACCC_REPLACE") ||
 	    direct_key(ca->src, ca->args.v, cc, ACCC_VERSION, key) < 0 ||
 	    !direct_lookup(config_get("dir"), key, ca->src, normalize_c, &hit))
 		goto out;
-	if (hit.object.len && direct_object_ok(ca->args.v)) {
-		/* the kept object: no compiler at all */
+	if (!direct_object_ok(ca->args.v) || (!hit.exact && has_debug_info(ca->args.v)))
+		strbuf_reset(&hit.object);
+	if (!hit.object.len || !hit.exact) {
+		/* the unit made again from the source: after a comment edit
+		 * every #line follows the edited file */
+		if (strbuf_read_file(&text, ca->src, 256u << 20) < 0 ||
+		    splice_recipe(&text, ca->src, &hit.recipe, hit.exact, &unit) < 0 ||
+		    unit_copy_init(&u, cc, ca) < 0)
+			goto out;
+		have_copy = 1;
+	}
+	/* the same tokens, lines moved: the kept object holds (no debug
+	 * information, no token names a position) if the edited text compiles
+	 * silently; what the edit may bring (-Wcomment, misleading indentation)
+	 * the front end tells */
+	if (hit.object.len && !hit.exact && unit_copy_check(&u, unit.buf, unit.len) < 0)
+		strbuf_reset(&hit.object);
+	if (hit.object.len) {
+		/* the kept object: no compile */
 		char *output = unit_copy_output_name(ca);
 		mode_t mask = umask(0);
 		umask(mask);
 		status = write_file_atomic(output, hit.object.buf, hit.object.len,
 					   0666 & ~(int)mask) < 0 ? -1 : 0;
 		free(output);
-	} else if (strbuf_read_file(&text, ca->src, 256u << 20) == 0 &&
-		   splice_recipe(&text, ca->src, &hit.recipe, hit.exact, &unit) == 0 &&
-		   unit_copy_init(&u, cc, ca) == 0) {
-		/* the unit made again from the source: after a comment edit
-		 * every #line follows the edited file */
+	} else
 		status = unit_copy_compile(&u, unit.buf, unit.len, UNIT_COPY_INHERIT);
+	if (have_copy)
 		unit_copy_release(&u);
-	}
 	if (status >= 0) {
 		struct cache_store store;
 		struct cache_stats st = CACHE_STATS_INIT;

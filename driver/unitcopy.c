@@ -84,8 +84,9 @@ static char *default_output(const char *src)
 	return strbuf_detach(&sb, NULL);
 }
 
-/* Run the compiler on the copy (see unit_copy_compile). */
-static int compile_copy(struct unit_copy *u, int hold)
+/* Run the compiler on the copy (see unit_copy_compile); `syntax`: with
+ * -fsyntax-only instead of -c and -o. */
+static int compile_copy(struct unit_copy *u, int hold, int syntax)
 {
 	struct child c = CHILD_INIT;
 	struct strbuf srcdir = STRBUF_INIT, out = STRBUF_INIT,
@@ -97,10 +98,17 @@ static int compile_copy(struct unit_copy *u, int hold)
 	strvec_push(&c.args, u->cc);
 	strvec_push(&c.args, "-iquote");
 	strvec_push(&c.args, srcdir.buf);
-	for (i = 0; i < u->ca->args.nr; i++)
-		strvec_push(&c.args, i == u->ca->src_index ? u->tmpsrc.buf
-							    : u->ca->args.v[i]);
-	if (!u->ca->output) {
+	for (i = 0; i < u->ca->args.nr; i++) {
+		const char *a = u->ca->args.v[i];
+		if (syntax && i != u->ca->src_index && (!strcmp(a, "-c") || starts_with(a, "-o"))) {
+			i += !strcmp(a, "-o");
+			continue;
+		}
+		strvec_push(&c.args, i == u->ca->src_index ? u->tmpsrc.buf : a);
+	}
+	if (syntax)
+		strvec_push(&c.args, "-fsyntax-only");
+	else if (!u->ca->output) {
 		strvec_push(&c.args, "-o");
 		strvec_push(&c.args, u->output);
 	}
@@ -154,12 +162,22 @@ int unit_copy_compile(struct unit_copy *u, const char *text, size_t len, int hol
 
 	if (write_file(u->tmpsrc.buf, text, len) < 0)
 		return -1;
-	status = compile_copy(u, hold);
+	status = compile_copy(u, hold, 0);
 	dep = dep_file_path(u->ca, u->output);
 	if (dep && status == 0)
 		fix_dep_file(dep, u->tmpsrc.buf, u->ca->src);
 	free(dep);
 	return status;
+}
+
+int unit_copy_check(struct unit_copy *u, const char *text, size_t len)
+{
+	if (write_file(u->tmpsrc.buf, text, len) < 0)
+		return -1;
+	/* held: nothing shown; what it would print, the full compile prints */
+	if (compile_copy(u, UNIT_COPY_HOLD, 1) != 0 || !u->quiet)
+		return -1;
+	return 0;
 }
 
 void unit_copy_release(struct unit_copy *u)

@@ -36,6 +36,12 @@ enum unit_copy_output {
  * dependency file is fixed after a success.
  */
 int unit_copy_compile(struct unit_copy *u, const char *text, size_t len, int how);
+/*
+ * Write `text` as the copy and check it with -fsyntax-only instead of
+ * compiling it (the user's flags otherwise, -c and -o left out), showing
+ * nothing.  Returns 0 when the compiler accepted it and printed nothing.
+ */
+int unit_copy_check(struct unit_copy *u, const char *text, size_t len);
 /* The object a compile writes: -o's value, or the source's basename.o. */
 char *unit_copy_output_name(const struct compile_args *ca);
 /* Remove the directory. */

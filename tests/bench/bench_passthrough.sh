@@ -10,6 +10,8 @@
 #      for "autocomp" and the exec of the compiler)
 #   3. a non-candidate:  ./fakecc x.o     vs  accc ./fakecc x.o  (a link:
 #      no scan)
+#   4. with ACCC_BIN_BEFORE set (another build of the front, e.g. of the
+#      main branch): the front alone, that build against ACCC_BIN
 # Prints the median per-call milliseconds of each side and the difference.
 # With hyperfine on PATH (Debian: apt-get install hyperfine), pair 2 is
 # also measured by hyperfine.  Prints figures; asserts none.
@@ -87,14 +89,19 @@ pair() {
 			one_block "${b[@]}" >>b.t
 		fi
 	done
-	awk -v l="$label" -v a="$(median <a.t)" -v b="$(median <b.t)" 'BEGIN {
-		printf "%-34s without accc %7.3f ms  with accc %7.3f ms  added %+.3f ms/call\n", l, a, b, b - a }'
+	awk -v l="$label" -v a="$(median <a.t)" -v b="$(median <b.t)" -v na="${A_NAME:-without accc}" \
+	    -v nb="${B_NAME:-with accc}" 'BEGIN {
+		printf "%-34s %s %7.3f ms  %s %7.3f ms  added %+.3f ms/call\n", l, na, a, nb, b, b - a }'
 }
 
 echo "per-call cost, $((nblocks * block)) calls per side in alternating blocks of $block; accc = $ACCC_BIN"
 pair "real compile (cc -c x.c):" cc -c x.c -o x.o -- "$ACCC_BIN" cc -c x.c -o x.o
 pair "front alone (fakecc -c x.c):" ./fakecc -c x.c -o x.o -- "$ACCC_BIN" ./fakecc -c x.c -o x.o
 pair "non-candidate (fakecc x.o, link):" ./fakecc x.o -o a.out -- "$ACCC_BIN" ./fakecc x.o -o a.out
+if [ -n "${ACCC_BIN_BEFORE:-}" ]; then
+	A_NAME=before B_NAME=after pair "front before/after (fakecc -c x.c):" \
+		"$ACCC_BIN_BEFORE" ./fakecc -c x.c -o x.o -- "$ACCC_BIN" ./fakecc -c x.c -o x.o
+fi
 if command -v hyperfine >/dev/null; then
 	echo
 	echo "hyperfine, the front alone:"

@@ -67,6 +67,33 @@ echo '/* a note */' >> k.h
 "$ACCC" gcc -O2 -g -c k.c -o g4.o
 check_grep "a comment edit in a header is a direct hit" "direct hit .*same tokens" "$log"
 D="a header's tokens changed"; echo 'typedef int unused_t;' >> k.h; miss -O2 -g -c k.c -o g4.o
+# without debug information, and with no token naming a position (__LINE__
+# ...), moved lines keep the kept object: the front checks the edited text
+# with -fsyntax-only (the warnings an edit may bring) and compiles nothing
+{ cat k.c; printf 'int clampi(int v)\n{\n\tif (v < 0)\n\t\tv = 0;\n\treturn v;\n}\n'; } > m.c
+"$ACCC" gcc -O2 -Wall -c m.c -o n1.o
+{ printf '\n/* moved */\n'; cat m.c; } > m2.c && mv m2.c m.c
+: > "$log"
+ACCC_TRACE=1 "$ACCC" gcc -O2 -Wall -c m.c -o n2.o 2> trace3.err
+check_grep "lines moved, no -g: a direct hit" "direct hit .*same tokens" "$log"
+check_grep "...checked with -fsyntax-only" "trace: run.*-fsyntax-only" trace3.err
+check_nogrep "...and not compiled" "trace: run.* -c " trace3.err
+rm -rf "$ACCC_DIR/direct"; ACCC_MODE=cached "$ACCC" gcc -O2 -Wall -c m.c -o n3.o
+check_same "...its object is the full path's" n2.o n3.o
+"$ACCC" gcc -O2 -Wall -c m.c -o n1.o
+sed -i 's|^\treturn v;|\treturn v; /* see /* below */|' m.c # a comment only: -Wcomment
+: > "$log"
+run_cap mis "$ACCC" gcc -O2 -Wall -c m.c -o n4.o
+check_grep "an edit that brings a warning: a direct hit" "direct hit .*same tokens" "$log"
+check_grep "...that shows the warning" "within comment" mis.err
+check_same "...and the same object" n4.o n3.o
+sed -i 's/x\[i\] \* SCALE;/x[i] * SCALE + 0 * __LINE__;/' m.c
+"$ACCC" gcc -O2 -c m.c -o l1.o
+{ printf '\n\n'; cat m.c; } > m2.c && mv m2.c m.c
+: > "$log"
+ACCC_TRACE=1 "$ACCC" gcc -O2 -c m.c -o l2.o 2> trace4.err
+check_grep "with __LINE__ in the unit, moved lines are a hit..." "direct hit .*same tokens" "$log"
+check_grep "...that compiles" "trace: run.* -c " trace4.err
 for key in $("$ACCC" cache list | awk '/ scale / { print $1 }'); do
 	"$ACCC" cache rm "$key" >/dev/null
 done

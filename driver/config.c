@@ -45,6 +45,8 @@ const struct config_key config_keys[] = {
 	{ .name = "seed", .def = "0", .help = "fixed seed for dropout and order (0: random)" },
 	{ .name = "accept", .def = "strict", .choices = "strict|autocomp",
 	  .help = "strict (a child must beat its parent beyond noise) | autocomp (10% slack in iterations 1-2)" },
+	{ .name = "patience", .def = "2",
+	  .help = "stop a search after this many iterations in a row without a gain beyond the noise floor (0: never; builtin::tuner alone: 1)" },
 	{ .name = "max_calls", .def = "0", .help = "LLM requests per kernel search (0: no limit)" },
 	{ .name = "max_tokens", .def = "0", .help = "tokens per kernel search (0: no limit)" },
 	{ .name = "max_wall", .def = "0", .help = "seconds per kernel search (0: no limit)" },

@@ -247,6 +247,46 @@ static void budget_override(struct search_config *c, const struct pragma *p)
 		c->samples = (int)p->budget_samples;
 }
 
+/* Whether the search uses no network model (builtin::tuner only). */
+static int only_builtin(const struct search_config *c)
+{
+	size_t i;
+
+	for (i = 0; i < c->plan_models.nr; i++)
+		if (!starts_with(c->plan_models.v[i], "builtin::"))
+			return 0;
+	for (i = 0; i < c->code_models.nr; i++)
+		if (!starts_with(c->code_models.v[i], "builtin::"))
+			return 0;
+	return 1;
+}
+
+/*
+ * builtin::tuner alone is deterministic: it lists its plans best first, and
+ * a second sample or a wider beam of its own rewrites finds what a greedy
+ * chain finds (tests/bench/bench_tuner.sh).  Its budgets: a beam of 1, its
+ * 4 best plans, 1 sample, and a stop at the first iteration without a gain.
+ * Only keys left at their defaults change; a pragma's budget() still wins.
+ */
+static int is_default(const char *key)
+{
+	return !strcmp(config_origin(key), "default");
+}
+
+static void tuner_budgets(struct search_config *c)
+{
+	if (!only_builtin(c))
+		return;
+	if (is_default("beam"))
+		c->beam = 1;
+	if (is_default("plans"))
+		c->plans = 4;
+	if (is_default("samples"))
+		c->samples = 1;
+	if (is_default("patience"))
+		c->patience = 1;
+}
+
 static void search_config_fill(struct optimizer *o, struct search_config *c)
 {
 	static const char *const split = " ,";
@@ -271,6 +311,8 @@ static void search_config_fill(struct optimizer *o, struct search_config *c)
 	c->beam = (int)config_get_long("beam");
 	c->plans = (int)config_get_long("plans");
 	c->samples = (int)config_get_long("samples");
+	c->patience = (int)config_get_long("patience");
+	tuner_budgets(c);
 	c->dropout = config_get_double("dropout");
 	c->seed = (uint64_t)config_get_long("seed");
 	c->accept = !strcmp(config_get("accept"), "autocomp") ? SEARCH_ACCEPT_AUTOCOMP
@@ -330,20 +372,6 @@ static void store_result(struct optimizer *o, const char *key, const struct kern
 	cache_entry_set_provenance(&e);
 	cache_put(o->cache, key, &e);
 	cache_entry_release(&e);
-}
-
-/* Whether the search uses no network model (builtin::tuner only). */
-static int only_builtin(const struct search_config *c)
-{
-	size_t i;
-
-	for (i = 0; i < c->plan_models.nr; i++)
-		if (!starts_with(c->plan_models.v[i], "builtin::"))
-			return 0;
-	for (i = 0; i < c->code_models.nr; i++)
-		if (!starts_with(c->code_models.v[i], "builtin::"))
-			return 0;
-	return 1;
 }
 
 const struct optimizer_outcome *optimizer_outcome(const struct optimizer *o)

@@ -27,6 +27,7 @@ void search_config_init(struct search_config *cfg)
 	cfg->plans = 4;
 	cfg->samples = 2;
 	cfg->dropout = 0.7;
+	cfg->patience = 2;
 }
 
 void search_config_release(struct search_config *cfg)
@@ -639,6 +640,49 @@ static void select_beam(struct search *s, int it)
 	free(pool);
 }
 
+/*
+ * Did iteration `it` gain?  Its new candidates were timed in one session
+ * with the beam they grew from, so each is compared with the best of that
+ * beam as measured then: a gain is one beyond the noise floor of both (for
+ * the original, the judge's own "faster").
+ */
+static int iteration_gained(struct search *s, int it)
+{
+	const struct node *best = NULL;
+	size_t i;
+
+	for (i = 0; i < s->nr_beam; i++) {
+		const struct node *b = &s->nodes[s->beam[i]];
+		if (b->id != 0 && !b->timed)
+			continue;
+		if (!best || speedup_of(b) > speedup_of(best))
+			best = b;
+	}
+	for (i = 0; i < s->nr_nodes; i++) {
+		const struct node *c = &s->nodes[i];
+		if (c->iteration != it || c->dup_of >= 0 || !c->timed)
+			continue;
+		if ((!best || best->id == 0) ? c->timing.faster
+					     : target_beats(&c->timing, &best->timing))
+			return 1;
+	}
+	return 0;
+}
+
+/* Autocomp's early stop: `patience` iterations in a row without a gain end
+ * the search (never inside autocomp's slack window, which explores). */
+static void check_progress(struct search *s, int it)
+{
+	const struct search_config *c = s->cfg;
+
+	s->stale = iteration_gained(s, it) ? 0 : s->stale + 1;
+	if (c->accept == SEARCH_ACCEPT_AUTOCOMP && it < 2)
+		return;
+	if (!s->stop && c->patience > 0 && s->stale >= c->patience && it + 1 < c->iterations)
+		s->stop = xstrfmt("no gain beyond the noise floor in %d iteration%s",
+				  s->stale, s->stale == 1 ? "" : "s");
+}
+
 static int iterate(struct search *s, int it)
 {
 	struct slot *plans = NULL, *code = NULL;
@@ -656,8 +700,10 @@ static int iterate(struct search *s, int it)
 	add_failed_plans(s, it, plans, nr_plans, coded);
 	add_nodes(s, it, code, nr_code);
 	ret = judge_nodes(s, it);
-	if (!ret)
+	if (!ret) {
+		check_progress(s, it);
 		select_beam(s, it);
+	}
 	for (i = 0; i < nr_code; i++)
 		slot_release(&code[i]);
 	for (i = 0; i < nr_plans; i++)

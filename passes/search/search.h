@@ -20,7 +20,9 @@
  * implements mechanical rewrites (tuner.h) without any network.  Requests of
  * one step are all in flight at once; responses are kept in the response
  * store so that a repeated search pays nothing.  Budgets on calls, tokens and
- * wall time stop the search at the next step.
+ * wall time stop the search at the next step; `patience` iterations in a
+ * row in which no new candidate beats the best one before it beyond the
+ * noise floor stop it after the iteration (Autocomp's early stop).
  */
 #include "detect.h"
 #include "kdesc.h"
@@ -43,6 +45,9 @@ struct search_config {
 	long max_calls;                /* LLM requests sent; 0: no limit */
 	long max_tokens;               /* tokens in + out; 0: no limit */
 	double max_wall_s;             /* 0: no limit */
+	int patience;                  /* stop after this many iterations in a
+					  row without a gain beyond the noise
+					  floor; 0: never stop early */
 	enum search_accept accept;
 	const char *prompts_dir;       /* holds <target>/plan.md ... */
 	const char *runs_dir;          /* artifacts: <runs_dir>/<kernel>-<key>/ */

@@ -41,6 +41,7 @@ struct search {
 	double start;
 	long calls, tokens_in, tokens_out, judged;
 	int iterations_run;
+	int stale;              /* iterations in a row without a gain */
 	char *stop;
 	struct strbuf run_dir;
 	int progress_fd;        /* holds the progress lock, or -1 */

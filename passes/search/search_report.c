@@ -106,6 +106,16 @@ void search_write_summary(struct search *s)
 	cJSON_AddNumberToObject(root, "wall_s", now_s() - s->start);
 	if (s->stop)
 		cJSON_AddStringToObject(root, "stopped", s->stop);
+	/* why it ended, always: early (above), or every iteration run */
+	if (s->stop)
+		cJSON_AddStringToObject(root, "ended", s->stop);
+	else if (s->iterations_run >= c->iterations) {
+		char *why = xstrfmt("all %d iterations run", c->iterations);
+		cJSON_AddStringToObject(root, "ended", why);
+		free(why);
+	} else
+		cJSON_AddStringToObject(root, "ended", "running");
+	cJSON_AddNumberToObject(cfg, "patience", c->patience);
 	beam = cJSON_AddArrayToObject(root, "beam");
 	for (i = 0; i < s->nr_beam; i++)
 		cJSON_AddItemToArray(beam, cJSON_CreateNumber(s->beam[i]));

@@ -29,6 +29,10 @@ check_py "tuner nodes name the tuner" \
 	'all(n["plan_model"] == n["code_model"] == "builtin::tuner" for n in d["nodes"][1:])'
 check_py "one implementation per tuner plan" \
 	'len({(n["parent"], n["iteration"], n["plan"]) for n in d["nodes"][1:]}) == len(d["nodes"]) - 1'
+check_py "search sizes set by the user are kept for the tuner" \
+	'[d["config"][k] for k in ("beam", "plans", "samples")] == [2, 3, 2]'
+check_py "autocomp's slack window: every iteration runs, and it says so" \
+	'd["ended"] == "all 3 iterations run"'
 R=$(run_dir)
 check "the tuner's code is kept" test -s "$R/n001.c"
 check "the tuner's plan is kept" test -s "$R/n001.plan.txt"
@@ -71,8 +75,18 @@ void one(int n, int *x)
 	x[0] = n;
 }
 C
-run_cap c2 "$ACCC" gcc -O2 -c one.c -o one.o
+# (with the tuner's own budgets: no search size set, 4 iterations allowed)
+run_cap c2 env -u ACCC_BEAM -u ACCC_PLANS -u ACCC_SAMPLES ACCC_ITERATIONS=4 ACCC_ACCEPT=strict \
+	"$ACCC" gcc -O2 -c one.c -o one.o
 check_eq "a kernel with nothing to tune compiles" "$(cat c2.rc)" 0
+one_sj() { python3 -c 'import glob, json, sys
+d = json.load(open(glob.glob(sys.argv[1] + "/runs/one-*/search.json")[0]))
+print(eval(sys.argv[2]))' "$ACCC_DIR" "$1"; }
+check_eq "the tuner alone: its own budgets" \
+	"$(one_sj '[d["config"][k] for k in ("beam", "plans", "samples", "patience")]')" "[1, 4, 1, 1]"
+check_eq "nothing gained: it stops after the first iteration" "$(one_sj 'd["iterations_run"]')" 1
+check_eq "...and says why" "$(one_sj 'd["ended"]')" "no gain beyond the noise floor in 1 iteration"
+
 check_eq "it is stored all the same" "$("$ACCC" cache list | grep -c ' one ')" 1
 check_grep "stored as no winner" '"winner":false' <("$ACCC" cache show "$("$ACCC" cache list | awk '/ one / { print $1 }')")
 "$ACCC" gcc -O2 -c one.c -o one2.o

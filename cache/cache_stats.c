@@ -13,7 +13,7 @@
 
 const struct cache_counter_desc cache_counter_descs[] = {
 	{ "entries", "entries" },
-	{ "bytes", "size (bytes)" },
+	{ "bytes", "size" },
 	{ "local_hit", "local hits" },
 	{ "local_miss", "local misses" },
 	{ "remote_hit", "remote hits" },
@@ -29,6 +29,13 @@ const struct cache_counter_desc cache_counter_descs[] = {
 	{ "error_signature", "entries refused for their signature" },
 	{ "error_remote", "remote errors" },
 	{ "error_io", "local i/o errors" },
+	{ "direct_hit", "direct-mode hits (no compile needed)" },
+	{ "searches", "searches run" },
+	{ "winners", "searches that found a faster variant" },
+	{ "search_errors", "searches that failed (original kept)" },
+	{ "candidates_judged", "candidates judged" },
+	{ "llm_calls", "LLM requests sent" },
+	{ "tokens", "LLM tokens (in + out)" },
 };
 const size_t cache_counter_descs_nr = ARRAY_SIZE(cache_counter_descs);
 

@@ -26,8 +26,8 @@ static void print_peaks(const struct host_peaks *p, const char *path, int measur
 	       p->gflops_f32, p->gflops_f64, p->isa);
 	for (l = 0; l < PEAKS_NR_LEVELS; l++)
 		if (p->gbytes[l] > 0)
-			printf("  %-6s %8.1f GB/s triad%s\n", peaks_level_names[l], p->gbytes[l],
-			       l == PEAKS_DRAM ? "" : " (working set within the level)");
+			printf("  %-6s %8.1f GB/s%s\n", peaks_level_names[l], p->gbytes[l],
+			       l == PEAKS_DRAM ? " (triad or read-only, the better)" : "");
 	if (measured)
 		printf("(measuring took %.1f s; 'accc hw --peaks --force' measures again)\n",
 		       p->measure_s);

@@ -447,6 +447,7 @@ static char *search_and_store(struct optimizer *o, const char *key, const char *
 		warning("the search of '%s' failed; using the original kernel", k->name);
 	} else {
 		o->last.what = r.found ? "searched" : "kept original";
+		o->last.why[0] = '\0';
 		o->last.speedup = r.found ? r.speedup : 1.0;
 		o->last.roofline = r.roof_missing ? -1 : r.roofline;
 		o->last.candidates = r.judged;

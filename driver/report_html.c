@@ -250,7 +250,7 @@ static void iterations_svg(struct strbuf *out, const cJSON *run)
 	cJSON_ArrayForEach(b, best)
 		ymax = fmax(ymax, b->valuedouble);
 	strbuf_addf(out, "<svg class=\"iters\" xmlns=\"http://www.w3.org/2000/svg\" width=\"%d\" "
-		    "height=\"%d\">", W + 70, H + 40);
+		    "height=\"%d\">", W + 110, H + 40);
 	top = axis(out, ymax, x0, y0, W, H, "x");
 	strbuf_addstr(out, "<polyline fill=\"none\" stroke=\"#2e7d32\" stroke-width=\"2\" points=\"");
 	cJSON_ArrayForEach(b, best) {
@@ -464,7 +464,9 @@ static void diff_html(struct strbuf *out, const cJSON *run)
 	const char *d = str(run, "diff");
 
 	if (!*d) {
-		strbuf_addstr(out, "<p>No winner: the original is kept.</p>");
+		strbuf_addstr(out, (int)num(run, "winner") > 0
+			      ? "<p>The run folder lacks the original's or the winner's code.</p>"
+			      : "<p>No winner: the original is kept.</p>");
 		return;
 	}
 	strbuf_addstr(out, "<pre class=\"diff\">");
@@ -544,7 +546,8 @@ static void kernel_section(struct strbuf *out, const cJSON *run, const cJSON *pe
 	esc(out, str(run, "run_dir"));
 	strbuf_addstr(out, "</code></p><h3>Search tree</h3>");
 	tree_svg(out, run);
-	strbuf_addstr(out, "<h3>Best speedup per iteration</h3>");
+	strbuf_addstr(out, "<h3>Best speedup per iteration</h3><p>The fastest correct candidate "
+		      "measured so far (the winner must also beat its parent beyond the noise).</p>");
 	iterations_svg(out, run);
 	strbuf_addstr(out, "<h3>Candidates against their noise floor</h3><p>Each dot is a "
 		      "candidate's speedup; the grey bar rises to the noise floor it had to clear.</p>");

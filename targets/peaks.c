@@ -3,7 +3,8 @@
  * accumulators (enough to cover the FMA latency on both pipes of current
  * cores) and a triad, each written with intrinsics at every vector width
  * so that the measurement does not depend on how accc itself was compiled.
- * Each figure is the best of a few repetitions of about 20 ms.
+ * Bandwidth is the better of the triad and of a read-only pass.  Each
+ * figure is the best of a few repetitions of about 20 ms.
  */
 #include "peaks.h"
 #include "fs.h"
@@ -69,7 +70,48 @@ static void triad_scalar(double *a, const double *b, const double *c, long n, lo
 			a[i] = b[i] + 3.0 * c[i];
 }
 
+/* Read-only streams (a dot product's traffic) go faster than a triad's
+ * write-allocate; the roof is the better of the two. */
+static void read_scalar(double *a, const double *b, const double *c, long n, long reps)
+{
+	double s0 = 0, s1 = 0, s2 = 0, s3 = 0;
+	long r, i;
+	for (r = 0; r < reps; r++)
+		for (i = 0; i + 4 <= n; i += 4) {
+			s0 += b[i] * c[i];
+			s1 += b[i + 1] * c[i + 1];
+			s2 += b[i + 2] * c[i + 2];
+			s3 += b[i + 3] * c[i + 3];
+		}
+	a[0] = s0 + s1 + s2 + s3;
+}
+
 #ifdef PEAKS_X86
+__attribute__((target("avx512f"))) static void read_512(double *a, const double *b, const double *c, long n, long reps)
+{
+	__m512d s0 = _mm512_setzero_pd(), s1 = _mm512_setzero_pd();
+	long r, i;
+	for (r = 0; r < reps; r++)
+		for (i = 0; i + 16 <= n; i += 16) {
+			s0 = _mm512_fmadd_pd(_mm512_load_pd(b + i), _mm512_load_pd(c + i), s0);
+			s1 = _mm512_fmadd_pd(_mm512_load_pd(b + i + 8), _mm512_load_pd(c + i + 8), s1);
+		}
+	a[0] = _mm512_reduce_add_pd(_mm512_add_pd(s0, s1));
+}
+__attribute__((target("avx2,fma"))) static void read_256(double *a, const double *b, const double *c, long n, long reps)
+{
+	__m256d s0 = _mm256_setzero_pd(), s1 = _mm256_setzero_pd();
+	double out[4];
+	long r, i;
+	for (r = 0; r < reps; r++)
+		for (i = 0; i + 8 <= n; i += 8) {
+			s0 = _mm256_fmadd_pd(_mm256_load_pd(b + i), _mm256_load_pd(c + i), s0);
+			s1 = _mm256_fmadd_pd(_mm256_load_pd(b + i + 4), _mm256_load_pd(c + i + 4), s1);
+		}
+	_mm256_storeu_pd(out, _mm256_add_pd(s0, s1));
+	a[0] = out[0] + out[1] + out[2] + out[3];
+}
+
 __attribute__((target("avx512f"))) static double fma_512_f32(long iters)
 { FMA12(__m512, _mm512_set1_ps, _mm512_fmadd_ps, _mm512_add_ps, float) }
 __attribute__((target("avx512f"))) static double fma_512_f64(long iters)
@@ -102,15 +144,16 @@ struct width {
 	int lanes_f32, lanes_f64;
 	double (*f32)(long), (*f64)(long);
 	void (*triad)(double *, const double *, const double *, long, long);
+	void (*read)(double *, const double *, const double *, long, long);
 };
 
 static const struct width widths[] = {
 #ifdef PEAKS_X86
-	{ "avx512f", 16, 8, fma_512_f32, fma_512_f64, triad_512 },
-	{ "avx2", 8, 4, fma_256_f32, fma_256_f64, triad_256 },
-	{ "sse2", 4, 2, fma_128_f32, fma_128_f64, triad_scalar },
+	{ "avx512f", 16, 8, fma_512_f32, fma_512_f64, triad_512, read_512 },
+	{ "avx2", 8, 4, fma_256_f32, fma_256_f64, triad_256, read_256 },
+	{ "sse2", 4, 2, fma_128_f32, fma_128_f64, triad_scalar, read_scalar },
 #endif
-	{ "scalar", 1, 1, fma_scalar, fma_scalar, triad_scalar },
+	{ "scalar", 1, 1, fma_scalar, fma_scalar, triad_scalar, read_scalar },
 };
 
 static volatile double sink;
@@ -140,9 +183,12 @@ static double best_gflops(double (*fn)(long), int lanes)
 	return best;
 }
 
-/* Best triad GB/s over arrays of `bytes` in all (three arrays). */
-static double best_gbytes(const struct width *w, long bytes)
+/* Best GB/s of the triad, or of the read-only pass (two of the three
+ * arrays, 16 bytes an element), over arrays of `bytes` in all. */
+static double best_gbytes(const struct width *w, long bytes, int read)
 {
+	void (*fn)(double *, const double *, const double *, long, long) = read ? w->read : w->triad;
+	double per = read ? 16.0 : 24.0;
 	long n = bytes / 24 / 8 * 8, reps = 1, rep;
 	double *a, *b, *c, best = 0, t;
 
@@ -160,7 +206,7 @@ static double best_gbytes(const struct width *w, long bytes)
 	}
 	for (;;) {
 		t = now();
-		w->triad(a, b, c, n, reps);
+		fn(a, b, c, n, reps);
 		t = now() - t;
 		if (t > 0.02 || reps > (1L << 30))
 			break;
@@ -168,10 +214,10 @@ static double best_gbytes(const struct width *w, long bytes)
 	}
 	for (rep = 0; rep < 4; rep++) {
 		t = now();
-		w->triad(a, b, c, n, reps);
+		fn(a, b, c, n, reps);
 		t = now() - t;
-		if (t > 0 && 24.0 * (double)n * (double)reps / t * 1e-9 > best)
-			best = 24.0 * (double)n * (double)reps / t * 1e-9;
+		if (t > 0 && per * (double)n * (double)reps / t * 1e-9 > best)
+			best = per * (double)n * (double)reps / t * 1e-9;
 	}
 	sink = a[n / 2];
 out:
@@ -208,12 +254,13 @@ void peaks_measure(struct host_peaks *p)
 		p->level_bytes[PEAKS_L3] = 32L << 20;
 	for (l = PEAKS_L1; l < PEAKS_DRAM; l++)
 		if (p->level_bytes[l] > 0 && (l == PEAKS_L1 || p->level_bytes[l] > p->level_bytes[l - 1]))
-			p->gbytes[l] = best_gbytes(w, p->level_bytes[l] / 2);
+			p->gbytes[l] = fmax(best_gbytes(w, p->level_bytes[l] / 2, 0),
+					    best_gbytes(w, p->level_bytes[l] / 2, 1));
 	dram = 4 * (p->level_bytes[PEAKS_L3] > p->level_bytes[PEAKS_L2] ? p->level_bytes[PEAKS_L3]
 		    : p->level_bytes[PEAKS_L2]);
 	if (dram < (64L << 20))
 		dram = 64L << 20;
-	p->gbytes[PEAKS_DRAM] = best_gbytes(w, dram);
+	p->gbytes[PEAKS_DRAM] = fmax(best_gbytes(w, dram, 0), best_gbytes(w, dram, 1));
 	p->measure_s = now() - start;
 }
 

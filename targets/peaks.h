@@ -8,8 +8,9 @@
  * The figures are for one core, as the judge runs a kernel: FLOP/s of an
  * FMA loop at the widest vector width the CPU and OS enable, per
  * precision, and the bandwidth of a triad (a[i] = b[i] + s*c[i], counted
- * as 24 bytes per element) whose three arrays fit half of each cache level,
- * and four times the last level for DRAM.
+ * as 24 bytes per element) or of a read-only pass over two of its arrays,
+ * whichever is faster, with arrays that fit half of each cache level, and
+ * four times the last level for DRAM.
  */
 #include "strbuf.h"
 
@@ -18,7 +19,7 @@ enum peaks_level { PEAKS_L1 = 0, PEAKS_L2, PEAKS_L3, PEAKS_DRAM, PEAKS_NR_LEVELS
 struct host_peaks {
 	char isa[16];                    /* the vector width used: "avx512f", "avx2", ... */
 	double gflops_f32, gflops_f64;   /* one core */
-	double gbytes[PEAKS_NR_LEVELS];  /* triad GB/s; 0: level unknown */
+	double gbytes[PEAKS_NR_LEVELS];  /* GB/s; 0: level unknown */
 	long level_bytes[PEAKS_NR_LEVELS]; /* cache sizes; DRAM: 0 */
 	double measure_s;                /* how long measuring took */
 };

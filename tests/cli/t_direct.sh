@@ -31,7 +31,7 @@ rm -rf "$ACCC_DIR/direct"
 "$ACCC" gcc -O2 -c k.c -o first.o
 check_same "a direct hit gives the full path's object" direct.o first.o
 run_cap st "$ACCC" cache stats
-check_grep "direct hits are counted" "^direct_hit *1" st.out
+check_grep "direct hits are counted" "^direct-mode hits (no compile needed) *1$" st.out
 
 miss() { # DESCRIPTION: the next compile must not be a direct hit
 	: > "$log"

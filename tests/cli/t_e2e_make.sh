@@ -70,7 +70,7 @@ check_eq "the cache still holds the same keys" "$(cache_keys)" "$keys1"
 
 # accc cache stats shows what the issue lists, in words
 "$ACCC" cache stats > stats.txt
-for w in "local hits" "local misses" searches candidates_judged llm_calls tokens; do
+for w in "local hits" "local misses" "searches run" "candidates judged" "LLM requests sent" "LLM tokens"; do
 	check_grep "cache stats shows $w" "$w" stats.txt
 done
 check "cache verify finds every entry sound" \

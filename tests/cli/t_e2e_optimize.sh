@@ -32,6 +32,15 @@ for fk in vec.c:vscale twin.c:vscale red.c:isum clip.c:clip8; do
 	check_grep "it reports ${fk#*:} of ${fk%:*}" "${fk%:*}: ${fk#*:}: " opt.out
 done
 check_eq "no line for main.c (no kernel)" "$(grep -c 'main' opt.out)" 0
+# the table at the end: one row per kernel looked up, with its outcome
+check_grep "a summary table ends the run" \
+	"^kernel  *file:line  *target  *speedup  *roofline  *candidates  *time  *outcome$" opt.out
+for fk in vec.c:vscale twin.c:vscale red.c:isum clip.c:clip8; do
+	check "the table has a row for ${fk#*:} of ${fk%:*}" grep -Eq \
+		"^${fk#*:} +[^ ]*${fk%:*}:[0-9]+ +host +[0-9.]+x +(-|[0-9]+%) +[0-9]+ +[0-9.]+s  (searched|kept original|hit)$" opt.out
+done
+check_eq "each distinct kernel's row says searched or kept original" \
+	"$(grep -Ec ' (searched|kept original)$' opt.out)" "$K"
 check_eq "each distinct kernel is searched once" "$(cstat searches)" "$K"
 check_eq "one entry per kernel" "$(cstat entries)" "$K"
 check_eq "nothing else on stderr" "$(cat opt.err)" ""
@@ -58,6 +67,9 @@ check_eq "...under a key of its own" \
 	"$(comm -13 <(log_keys opt.log) <(log_keys opt2.log) | wc -l)" 1
 ACCC_LOGFILE=$T_DIR/opt3.log run_cap opt3 "$ACCC" optimize -p "$P"
 check_eq "a second accc optimize finds everything cached" "$(cstat searches)" "$((K + 1))"
+check_eq "...and its table says hit on every row" \
+	"$(grep -Ec ' host .* hit$' opt3.out)" "$(grep -Ec ' host ' opt3.out)"
+check "...with at least one row" grep -Eq ' hit$' opt3.out
 
 # a broken database is an error, not a crash
 echo '{"not": "an array"}' > bad.json

@@ -76,7 +76,8 @@ static void bench_local(int n)
 	printf("local hit          %8.1f us  (goal: under 1000)\n", hit_us);
 	printf("local miss         %8.1f us\n", miss_us);
 	printf("open + hit + free  %8.1f us\n", cycle_us);
-	CHECK(hit_us < 5000); /* a sanity bound, not the goal */
+	/* no bound on hit_us: a figure (bench_cache.sh), not an assertion;
+	 * a loaded machine or an ASan build passes 5 ms (issue 15) */
 	cache_entry_release(&e);
 }
 

@@ -43,9 +43,15 @@ __attribute__((unused)) static int fake_available(void)
 __attribute__((unused)) static void fake_stop(struct fake *f)
 {
 	if (f->ch.pid > 0) {
-		/* SIGTERM lets it write its exit line; the timeout is the net */
+		/*
+		 * SIGTERM lets it write its exit line; the timeout is the net.
+		 * A child's timeout runs from its start, so the net is 60 s
+		 * from now: a fixed 5 s had passed already whenever the test
+		 * ran longer than that (a loaded machine, ASan), and the
+		 * server was killed before it could write that line.
+		 */
 		kill(f->ch.pid, SIGTERM);
-		f->ch.timeout_ms = 5000;
+		f->ch.timeout_ms = (long)((now_s() - f->ch.wall_s) * 1000.0) + 60000;
 		child_finish(&f->ch);
 		f->ch.pid = 0;
 	}

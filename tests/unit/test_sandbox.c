@@ -220,7 +220,10 @@ static void test_group_kill(void)
 	char *pidfile = xstrfmt("%s/orphan.pid", scratch);
 	struct strbuf pid = STRBUF_INIT;
 	double t0 = now_s();
-	int r = run_mode("orphan", pidfile, -1, 300);
+	/* 5 s for the child to start and write its pid before the timeout
+	 * kills its group: 300 ms was too short for an ASan build's start on
+	 * a loaded machine (the pid file was never written) */
+	int r = run_mode("orphan", pidfile, -1, 5000);
 
 	/* the orphan pauses forever: any bound tells the kill from a wait,
 	 * and the polls below end as soon as it is gone (load: longer waits) */

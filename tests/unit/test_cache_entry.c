@@ -212,7 +212,7 @@ static void test_keys(void)
 	CHECK_INT(key_final(&kb, k2), 0);
 	CHECK_STR(k1, k2);
 	CHECK_INT(strbuf_read_file(&text, path, 1 << 20), 0);
-	CHECK_STR(text.buf, "accc-key 3\n1.1\ntarget 4\nhost\nclosure 3\na\nb\n");
+	CHECK_STR(text.buf, "accc-key 3\n2.1\ntarget 4\nhost\nclosure 3\na\nb\n");
 	{
 		/* the debug text is exactly what was hashed */
 		XXH128_canonical_t c;

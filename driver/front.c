@@ -92,13 +92,24 @@ static _Noreturn void exec_core_compile(const char *cc, const char *const *args)
  * done here, with no libclang and no lookup: the remembered unit compiled
  * as the core would.  Returns the compiler's status, or -1 on a miss.
  */
-/* Does the compile make debug information (where every line is)? */
-static int has_debug_info(const char *const *args)
+/*
+ * Does the object record where lines are?  Debug information does, and so
+ * do sanitizers (source locations in their data), LTO (locations in its IR)
+ * and whatever the assembler is told directly.
+ */
+static int object_has_lines(const char *const *args)
 {
-	for (; *args; args++)
-		if ((starts_with(*args, "-g") && strcmp(*args, "-g0")) ||
-		    starts_with(*args, "-fdebug") || starts_with(*args, "--debug"))
+	static const char *const prefixes[] = { "-fdebug", "--debug", "-flto", "-ffat-lto",
+		"-fsanitize", "-Wa,", "-Xassembler", "-fprofile", "-fcoverage", NULL };
+	const char *const *p;
+
+	for (; *args; args++) {
+		if (starts_with(*args, "-g") && strcmp(*args, "-g0"))
 			return 1;
+		for (p = prefixes; *p; p++)
+			if (starts_with(*args, *p))
+				return 1;
+	}
 	return 0;
 }
 
@@ -114,7 +125,7 @@ static int direct_compile(const char *cc, const struct compile_args *ca)
 	    direct_key(ca->src, ca->args.v, cc, ACCC_VERSION, key) < 0 ||
 	    !direct_lookup(config_get("dir"), key, ca->src, normalize_c, &hit))
 		goto out;
-	if (!direct_object_ok(ca->args.v) || (!hit.exact && has_debug_info(ca->args.v)))
+	if (!direct_object_ok(ca->args.v) || (!hit.exact && object_has_lines(ca->args.v)))
 		strbuf_reset(&hit.object);
 	if (!hit.object.len || !hit.exact) {
 		/* the unit made again from the source: after a comment edit
@@ -125,8 +136,8 @@ static int direct_compile(const char *cc, const struct compile_args *ca)
 			goto out;
 		have_copy = 1;
 	}
-	/* the same tokens, lines moved: the kept object holds (no debug
-	 * information, no token names a position) if the edited text compiles
+	/* the same tokens, lines moved: the kept object holds (nothing in it
+	 * records lines, no token names a position) if the edited text compiles
 	 * silently; what the edit may bring (-Wcomment, misleading indentation)
 	 * the front end tells */
 	if (hit.object.len && !hit.exact && unit_copy_check(&u, unit.buf, unit.len) < 0)

@@ -12,7 +12,8 @@
 #      no scan)
 #   4. with ACCC_BIN_BEFORE set (another build of the front, e.g. of the
 #      main branch): the front alone, that build against ACCC_BIN
-# Prints the median per-call milliseconds of each side and the difference.
+# Prints the median per-call milliseconds of each side and the difference,
+# in wall time and in CPU time (user + sys of the calls, from `times`).
 # With hyperfine on PATH (Debian: apt-get install hyperfine), pair 2 is
 # also measured by hyperfine.  Prints figures; asserts none.
 #
@@ -60,13 +61,24 @@ cc -c x.c -o x.o || exit 1
 
 # one_block CMD...: run CMD block times; prints the ms per call
 one_block() {
-	local i t0 t1
+	local i t0 t1 c0 c1
+	times >"$W/times"	# in this shell: a $(...) would time its own children
+	c0=$(children_cpu)
 	t0=$EPOCHREALTIME
 	for ((i = 0; i < block; i++)); do
 		"$@" >/dev/null 2>&1 || { echo "bench_passthrough: '$*' failed" >&2; exit 1; }
 	done
 	t1=$EPOCHREALTIME
-	awk -v a="$t0" -v b="$t1" -v k="$block" 'BEGIN { printf "%.4f\n", (b - a) * 1000 / k }'
+	times >"$W/times"
+	c1=$(children_cpu)
+	awk -v a="$t0" -v b="$t1" -v c="$c0" -v d="$c1" -v k="$block" \
+		'BEGIN { printf "%.4f %.4f\n", (b - a) * 1000 / k, (d - c) * 1000 / k }'
+}
+
+# children_cpu: the CPU seconds (user + sys) of the shell's children as
+# `times` last wrote them; on a loaded machine steadier than the wall clock
+children_cpu() {
+	awk 'NR == 2 { split($1, u, "m"); split($2, s, "m"); printf "%.6f\n", u[1] * 60 + u[2] + s[1] * 60 + s[2] }' "$W/times"
 }
 
 # pair LABEL CMD-A... -- CMD-B...: alternating blocks, medians, difference
@@ -89,9 +101,11 @@ pair() {
 			one_block "${b[@]}" >>b.t
 		fi
 	done
-	awk -v l="$label" -v a="$(median <a.t)" -v b="$(median <b.t)" -v na="${A_NAME:-without accc}" \
-	    -v nb="${B_NAME:-with accc}" 'BEGIN {
-		printf "%-34s %s %7.3f ms  %s %7.3f ms  added %+.3f ms/call\n", l, na, a, nb, b, b - a }'
+	awk -v l="$label" -v a="$(cut -d' ' -f1 a.t | median)" -v b="$(cut -d' ' -f1 b.t | median)" \
+	    -v ca="$(cut -d' ' -f2 a.t | median)" -v cb="$(cut -d' ' -f2 b.t | median)" \
+	    -v na="${A_NAME:-without accc}" -v nb="${B_NAME:-with accc}" 'BEGIN {
+		printf "%-34s %s %7.3f ms  %s %7.3f ms  added %+.3f ms/call (cpu %+.3f ms/call)\n",
+			l, na, a, nb, b, b - a, cb - ca }'
 }
 
 echo "per-call cost, $((nblocks * block)) calls per side in alternating blocks of $block; accc = $ACCC_BIN"

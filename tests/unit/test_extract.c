@@ -282,6 +282,62 @@ static void test_loops(void)
 	}
 }
 
+/* The byte range of `what` in `text`, tokens filled in for it. */
+static struct direct_range at(const char *text, const char *what)
+{
+	struct direct_range r = { 0, 0, 0, 0 };
+	const char *p = strstr(text, what);
+
+	if (p) {
+		r.start = (size_t)(p - text);
+		r.end = r.start + strlen(what);
+	}
+	return r;
+}
+
+/* Direct mode's recipe: made for one text, used on another with the same
+ * tokens, it lands on that text's own bytes. */
+static void test_splice_recipe(void)
+{
+	static const char a[] = "int g;\n#pragma autocomp inout(x[1])\n"
+				"void k(float *x) { x[0] = g; }\nint h;\n";
+	static const char b[] = "/* moved\n   down */\nint g; // g\n#pragma autocomp inout(x[1])\n"
+				"void k(float *x)\n{\n\tx[0] = g; /* the body */\n}\nint h;\n";
+	struct strbuf ta = STRBUF_INIT, tb = STRBUF_INIT, got = STRBUF_INIT, want = STRBUF_INIT;
+	struct direct_range site = at(a, "#pragma autocomp inout(x[1])");
+	struct direct_repl repl = { at(a, "void k(float *x) { x[0] = g; }"), "k", "void k(float *x) { }" };
+	struct direct_recipe rc = { &site, 1, &repl, 1 };
+	struct range sb = { 0, 0 };
+	struct splice_repl rb = { { 0, 0 }, "k", "void k(float *x) { }" };
+
+	strbuf_addstr(&ta, a);
+	strbuf_addstr(&tb, b);
+	splice_recipe_tokens(&ta, &rc);
+	CHECK(site.tstart == 3 && site.tend == 13 && repl.at.tstart == 13 && repl.at.tend == 29);
+	CHECK(splice_recipe(&ta, "a.c", &rc, 1, &got) == 0);
+	sb.start = site.start, sb.end = site.end;
+	rb.def.start = repl.at.start, rb.def.end = repl.at.end;
+	splice_unit(&ta, "a.c", &sb, 1, &rb, 1, &want);
+	CHECK_STR(got.buf, want.buf);
+	strbuf_reset(&got);
+	strbuf_reset(&want);
+	CHECK(splice_recipe(&tb, "b.c", &rc, 0, &got) == 0);
+	sb.start = (size_t)(strstr(b, "#pragma") - b);
+	sb.end = (size_t)(strstr(b, "])\n") + 2 - b);
+	rb.def.start = (size_t)(strstr(b, "void k") - b);
+	rb.def.end = (size_t)(strstr(b, "}\nint h") + 1 - b);
+	splice_unit(&tb, "b.c", &sb, 1, &rb, 1, &want);
+	CHECK_STR(got.buf, want.buf);
+	CHECK(strstr(got.buf, "#line 8 \"b.c\"") != NULL); /* after the variant: b's line */
+	strbuf_reset(&tb);
+	strbuf_addstr(&tb, "int g;\n"); /* fewer tokens: the recipe does not fit */
+	CHECK(splice_recipe(&tb, "b.c", &rc, 0, &got) < 0);
+	strbuf_release(&ta);
+	strbuf_release(&tb);
+	strbuf_release(&got);
+	strbuf_release(&want);
+}
+
 int main(void)
 {
 	if (make_tmpdir(&dir, "test-extract") < 0)
@@ -290,6 +346,7 @@ int main(void)
 	test_kernel_facts();
 	test_flags_reach_libclang();
 	test_splice();
+	test_splice_recipe();
 	test_loops();
 	rm_rf(dir.buf);
 	return check_done();

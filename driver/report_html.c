@@ -401,7 +401,7 @@ static void roofline_svg(struct strbuf *out, const cJSON *run, const cJSON *peak
 			    "<rect x=\"10\" y=\"10\" width=\"%d\" height=\"20\" fill=\"#2e7d32\"/>"
 			    "<rect x=\"10\" y=\"36\" width=\"%d\" height=\"20\" fill=\"#607d8b\"/>"
 			    "<text x=\"416\" y=\"25\">winner %.1f%%</text><text x=\"416\" y=\"51\">"
-			    "original %.1f%%</text></svg>", W, (int)fmin(400, 4 * pct),
+			    "original %.1f%%</text></svg>", W + 140, (int)fmin(400, 4 * pct),
 			    (int)fmin(400, 4 * num(roof, "base_percent")), pct, num(roof, "base_percent"));
 		return;
 	}

@@ -4,6 +4,7 @@
 #include "log.h"
 #include "xalloc.h"
 
+#include <dirent.h>
 #include <limits.h>
 #include <stdlib.h>
 #include <string.h>
@@ -35,10 +36,18 @@ void self_dir(struct strbuf *ret)
 	path_dirname(ret, self ? self : ".");
 }
 
-static int is_dir(const char *path)
+/* A folder with something in it (an empty one is no prompts folder). */
+static int is_full_dir(const char *path)
 {
-	struct stat st;
-	return !stat(path, &st) && S_ISDIR(st.st_mode);
+	DIR *d = opendir(path);
+	struct dirent *de;
+	int full = 0;
+
+	while (d && !full && (de = readdir(d)))
+		full = de->d_name[0] != '.';
+	if (d)
+		closedir(d);
+	return full;
 }
 
 const char *prompts_dir(void)
@@ -51,7 +60,7 @@ const char *prompts_dir(void)
 	if (!dir.len) {
 		self_dir(&dir);
 		strbuf_addstr(&dir, "/../share/accc/prompts");
-		if (!is_dir(dir.buf) && is_dir(ACCC_PROMPTS_DIR)) {
+		if (!is_full_dir(dir.buf) && is_full_dir(ACCC_PROMPTS_DIR)) {
 			strbuf_reset(&dir);
 			strbuf_addstr(&dir, ACCC_PROMPTS_DIR);
 		}

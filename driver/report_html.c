@@ -401,7 +401,7 @@ static void roofline_svg(struct strbuf *out, const cJSON *run, const cJSON *peak
 			    "<rect x=\"10\" y=\"10\" width=\"%d\" height=\"20\" fill=\"#2e7d32\"/>"
 			    "<rect x=\"10\" y=\"36\" width=\"%d\" height=\"20\" fill=\"#607d8b\"/>"
 			    "<text x=\"416\" y=\"25\">winner %.1f%%</text><text x=\"416\" y=\"51\">"
-			    "original %.1f%%</text></svg>", W, (int)fmin(400, 4 * pct),
+			    "original %.1f%%</text></svg>", W + 140, (int)fmin(400, 4 * pct),
 			    (int)fmin(400, 4 * num(roof, "base_percent")), pct, num(roof, "base_percent"));
 		return;
 	}
@@ -488,17 +488,23 @@ static double best_speedup(const cJSON *run)
 	return t ? num(t, "speedup") : 1.0;
 }
 
+/* kernel, sep1, file:line, sep2, target: escaped */
+static void where(struct strbuf *out, const cJSON *run, const char *sep1, const char *sep2)
+{
+	esc(out, str(run, "kernel"));
+	strbuf_addstr(out, sep1);
+	esc(out, str(run, "file"));
+	strbuf_addf(out, ":%d%s", (int)num(run, "line"), sep2);
+	esc(out, str(run, "target"));
+}
+
 static void summary_row(struct strbuf *out, const cJSON *run, int i)
 {
 	const cJSON *t = ref_timing(run), *roof = t ? cJSON_GetObjectItem(t, "roofline") : NULL;
 	int w = (int)num(run, "winner") > 0;
 
 	strbuf_addf(out, "<tr><td><a href=\"#k%d\">", i);
-	esc(out, str(run, "kernel"));
-	strbuf_addstr(out, "</a></td><td>");
-	esc(out, str(run, "file"));
-	strbuf_addf(out, ":%d</td><td>", (int)num(run, "line"));
-	esc(out, str(run, "target"));
+	where(out, run, "</a></td><td>", "</td><td>");
 	strbuf_addf(out, "</td><td class=\"n\">%.2fx</td><td class=\"n\">", best_speedup(run));
 	if (roof && !*str(roof, "missing"))
 		strbuf_addf(out, "%.1f%%", w ? num(roof, "percent") : num(roof, "base_percent"));
@@ -523,11 +529,7 @@ static void kernel_section(struct strbuf *out, const cJSON *run, const cJSON *pe
 	strbuf_setlen(&models, models.len - 2);
 	strbuf_addstr(&models, " (code)");
 	strbuf_addf(out, "<section class=\"kernel\" id=\"k%d\"><h2>", i);
-	esc(out, str(run, "kernel"));
-	strbuf_addstr(out, " <small>");
-	esc(out, str(run, "file"));
-	strbuf_addf(out, ":%d, target ", (int)num(run, "line"));
-	esc(out, str(run, "target"));
+	where(out, run, " <small>", ", target ");
 	strbuf_addf(out, "</small></h2><p class=\"facts\">Best %.2fx over the original. Models: ",
 		    best_speedup(run));
 	esc(out, models.buf);

@@ -158,72 +158,87 @@ static const struct width widths[] = {
 
 static volatile double sink;
 
-/* Best GFLOP/s of a few ~20 ms runs of an FMA loop. */
-static double best_gflops(double (*fn)(long), int lanes)
+/*
+ * The best rate of a few ~20 ms runs: run(ctx, reps) does `reps` times
+ * `work` units of work (flops or bytes); returns billions per second.
+ */
+static double best_rate(void (*run)(void *ctx, long reps), void *ctx, double work)
 {
-	long iters = 1 << 16;
+	long reps = 1;
 	double best = 0, t;
 	int rep;
 
 	for (;;) { /* calibrate to about 20 ms */
 		t = now();
-		sink = fn(iters);
+		run(ctx, reps);
 		t = now() - t;
-		if (t > 0.02 || iters > (1L << 34))
+		if (t > 0.02 || reps > (1L << 34))
 			break;
-		iters *= t > 0.002 ? 2 : 8;
+		reps *= t > 0.002 ? 2 : 8;
 	}
 	for (rep = 0; rep < 4; rep++) {
 		t = now();
-		sink = fn(iters);
+		run(ctx, reps);
 		t = now() - t;
-		if (t > 0 && 24.0 * lanes * (double)iters / t * 1e-9 > best)
-			best = 24.0 * lanes * (double)iters / t * 1e-9;
+		if (t > 0 && work * (double)reps / t * 1e-9 > best)
+			best = work * (double)reps / t * 1e-9;
 	}
 	return best;
+}
+
+struct fma_ctx {
+	double (*fn)(long);
+};
+
+static void run_fma(void *ctx, long reps)
+{
+	sink = ((struct fma_ctx *)ctx)->fn(reps << 10);
+}
+
+/* GFLOP/s of an FMA loop: 12 accumulators x lanes x 2 flops an iteration. */
+static double best_gflops(double (*fn)(long), int lanes)
+{
+	struct fma_ctx c = { fn };
+	return best_rate(run_fma, &c, 24.0 * lanes * 1024);
+}
+
+struct stream_ctx {
+	void (*fn)(double *, const double *, const double *, long, long);
+	double *a, *b, *c;
+	long n;
+};
+
+static void run_stream(void *ctx, long reps)
+{
+	struct stream_ctx *s = ctx;
+	s->fn(s->a, s->b, s->c, s->n, reps);
 }
 
 /* Best GB/s of the triad, or of the read-only pass (two of the three
  * arrays, 16 bytes an element), over arrays of `bytes` in all. */
 static double best_gbytes(const struct width *w, long bytes, int read)
 {
-	void (*fn)(double *, const double *, const double *, long, long) = read ? w->read : w->triad;
-	double per = read ? 16.0 : 24.0;
-	long n = bytes / 24 / 8 * 8, reps = 1, rep;
-	double *a, *b, *c, best = 0, t;
+	struct stream_ctx s = { read ? w->read : w->triad, NULL, NULL, NULL, bytes / 24 / 16 * 16 };
+	double best = 0;
+	long i;
 
-	if (n < 64)
+	if (s.n < 64)
 		return 0;
-	a = aligned_alloc(64, (size_t)n * 8);
-	b = aligned_alloc(64, (size_t)n * 8);
-	c = aligned_alloc(64, (size_t)n * 8);
-	if (!a || !b || !c)
-		goto out;
-	for (rep = 0; rep < n; rep++) {
-		a[rep] = 0;
-		b[rep] = (double)rep;
-		c[rep] = 1.0 / (double)(rep + 1);
+	s.a = aligned_alloc(64, (size_t)s.n * 8);
+	s.b = aligned_alloc(64, (size_t)s.n * 8);
+	s.c = aligned_alloc(64, (size_t)s.n * 8);
+	if (s.a && s.b && s.c) {
+		for (i = 0; i < s.n; i++) {
+			s.a[i] = 0;
+			s.b[i] = (double)i;
+			s.c[i] = 1.0 / (double)(i + 1);
+		}
+		best = best_rate(run_stream, &s, (read ? 16.0 : 24.0) * (double)s.n);
+		sink = s.a[s.n / 2];
 	}
-	for (;;) {
-		t = now();
-		fn(a, b, c, n, reps);
-		t = now() - t;
-		if (t > 0.02 || reps > (1L << 30))
-			break;
-		reps *= t > 0.002 ? 2 : 8;
-	}
-	for (rep = 0; rep < 4; rep++) {
-		t = now();
-		fn(a, b, c, n, reps);
-		t = now() - t;
-		if (t > 0 && per * (double)n * (double)reps / t * 1e-9 > best)
-			best = per * (double)n * (double)reps / t * 1e-9;
-	}
-	sink = a[n / 2];
-out:
-	free(a);
-	free(b);
-	free(c);
+	free(s.a);
+	free(s.b);
+	free(s.c);
 	return best;
 }
 

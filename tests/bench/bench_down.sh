@@ -23,11 +23,18 @@ unset ACCC_CONFIG ACCC_MODE ACCC_CC ACCC_LOGFILE ACCC_TRACE ACCC_STRICT ACCC_REM
 	ACCC_MODELS ACCC_DOWN_FOR ACCC_LLM_TIMEOUT MAKEFLAGS
 export XDG_CONFIG_HOME=$W/config ACCC_ITERATIONS=1 ACCC_PLANS=1 ACCC_QUIET=true
 cd "$W" || exit 1
-python3 "$ACCC_SRC/tests/unit/test_cache_fake_server.py" slow 600 > hung.port &
-HUNG=$!
+HUNG=
 trap 'kill $HUNG 2>/dev/null; rm -rf "$W"' EXIT
-for _ in $(seq 100); do [ -s hung.port ] && break; sleep 0.1; done
-hung=http://127.0.0.1:$(head -n1 hung.port)
+# hung_start: a fresh server that reads requests and never answers (one
+# lives 60 s: one per build); sets hung to its URL
+hung_start() {
+	[ -n "$HUNG" ] && kill $HUNG 2>/dev/null
+	rm -f hung.port
+	python3 "$ACCC_SRC/tests/unit/test_cache_fake_server.py" slow 600 > hung.port &
+	HUNG=$!
+	for _ in $(seq 100); do [ -s hung.port ] && break; sleep 0.1; done
+	hung=http://127.0.0.1:$(head -n1 hung.port)
+}
 dead=http://127.0.0.1:$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
 for i in 0 1 2 3 4 5 6 7 8 9; do
 	printf '#pragma autocomp inout(a[n]) args(n=1000)\nvoid k%d(int n, float *a) { for (int i = 0; i < n; i++) a[i] = a[i] * %d.5f + 1; }\n' $i $i > k$i.c
@@ -47,12 +54,13 @@ echo "10 annotated compiles, one process each; load average $(cut -d' ' -f1-3 /p
 printf '%-8s %-24s %9s %12s %12s\n' case memory wall_s over_base_s per_compile_s
 printf '%-8s %-24s %9.2f\n' base - "$base"
 for c in refused hung remote; do
-	case $c in
-	refused) set -- ACCC_MODELS="openai@$dead/v1::m" ;;
-	hung) set -- ACCC_MODELS="openai@$hung/v1::m" ACCC_LLM_TIMEOUT=5000 ACCC_LLM_RETRIES=0 ;;
-	remote) set -- ACCC_MODE=cached ACCC_REMOTE="$hung" ;;
-	esac
+	set -- ACCC_MODELS="openai@$dead/v1::m"
 	for mem in "down_for=60 (default)" "down_for=0"; do
+		hung_start
+		case $c in
+		hung) set -- ACCC_MODELS="openai@$hung/v1::m" ACCC_LLM_TIMEOUT=5000 ACCC_LLM_RETRIES=0 ;;
+		remote) set -- ACCC_MODE=cached ACCC_REMOTE="$hung" ;;
+		esac
 		s=$(build "$c-${mem%% *}" ACCC_DOWN_FOR="$(sed 's/down_for=\([0-9]*\).*/\1/' <<<"$mem")" "$@")
 		awk -v c="$c" -v m="$mem" -v s="$s" -v b="$base" 'BEGIN {
 			printf "%-8s %-24s %9.2f %12.2f %12.3f\n", c, m, s, s - b, (s - b) / 10 }'

@@ -69,11 +69,15 @@ check_grep "hung endpoint: it timed out" "http: POST .* -> timeout" "$T_DIR/hung
 check_eq "hung endpoint: 9 compiles skipped it" "$(cstat llm_down_skip)" 9
 unset ACCC_LLM_TIMEOUT ACCC_LLM_RETRIES
 
-# --- a team cache that hangs: one lookup in the whole build
+# --- a team cache that hangs: one lookup in the whole build (a fresh
+# server: the test one lives 60 s)
+kill "$HUNG_PID" 2>/dev/null
+hung_start
 export ACCC_DIR=$T_DIR/remote ACCC_MODE=cached ACCC_REMOTE="$HUNG_URL|timeout=1000"
 build remote
 check_eq "hung remote: one lookup in 10 compiles" "$(requests remote GET)" 1
 check_eq "hung remote: 9 compiles skipped it, counted" "$(cstat remote_down_skip)" 9
+check_grep "hung remote: it timed out" "http: GET .* -> timeout" "$T_DIR/remote.log"
 check_grep "hung remote: the skip is logged" "remote .* skipped: it failed recently" "$T_DIR/remote.log"
 "$ACCC" cache stats > rstats.txt
 check_grep "hung remote: cache stats shows the skips" "remote lookups skipped: recently down *9" rstats.txt

@@ -38,6 +38,8 @@ struct cache *cache_open(const struct cache_config *cfg)
 		cache_free(c);
 		return NULL;
 	}
+	for (size_t i = 0; i < c->remotes_nr; i++)
+		cache_remote_set_down(c->remotes[i], cfg->dir, cfg->down_for_s);
 	c->signing_key = cfg->signing_key && *cfg->signing_key ?
 		xstrdup(cfg->signing_key) : NULL;
 	c->require_signature = cfg->require_signature;
@@ -236,6 +238,14 @@ void cache_report_refusal(struct cache_report *rep, enum cache_accept why)
 		rep->failed++;
 }
 
+/* Not failed in this process, nor remembered as down by another (counted). */
+static int remote_usable(struct cache_remote *r, struct cache_stats *st)
+{
+	if (cache_remote_skip_down(r))
+		cache_stats_add(st, "remote_down_skip", 1);
+	return !cache_remote_failed(r);
+}
+
 /* The remote half of cache_get, for one remote: 1 hit, 0 not there or refused. */
 static int remote_get(struct cache *c, struct cache_remote *r, const char *key,
 		      struct cache_entry *e, struct cache_stats *st)
@@ -274,7 +284,7 @@ enum cache_hit cache_get(struct cache *c, const char *key, struct cache_entry *r
 	if (local_get(c, key, ret))
 		return CACHE_HIT_LOCAL;
 	for (size_t i = 0; i < c->remotes_nr && hit == CACHE_MISS; i++) {
-		if (cache_remote_failed(c->remotes[i]))
+		if (!remote_usable(c->remotes[i], &st))
 			continue;
 		asked = 1;
 		if (remote_get(c, c->remotes[i], key, ret, &st))
@@ -300,7 +310,7 @@ int cache_put(struct cache *c, const char *key, const struct cache_entry *e)
 	ret = 0;
 	for (size_t i = 0; i < c->remotes_nr; i++) {
 		struct cache_remote *r = c->remotes[i];
-		if (cache_remote_read_only(r) || cache_remote_failed(r))
+		if (cache_remote_read_only(r) || !remote_usable(r, &st))
 			continue;
 		if (cache_remote_put(r, key, raw.buf, raw.len) < 0)
 			cache_stats_add(&st, "error_remote", 1);

@@ -14,7 +14,8 @@
  * remote hit is written to the local store.  A put writes locally and pushes
  * to every writable remote.  Nothing here fails a build: an unusable entry is
  * a miss (logged and counted), a broken remote is skipped for the rest of the
- * process.  cache/ reads no configuration and no environment itself.
+ * process, and one that refused or timed out by every process for
+ * `down_for_s` (counted as remote_down_skip).  cache/ reads no configuration and no environment itself.
  */
 #include "cache_entry.h"
 #include "cache_key.h"
@@ -40,6 +41,8 @@ struct cache_config {
 	const char *remotes;          /* "URL[|read-only|connect-timeout=MS|timeout=MS] ..." */
 	long connect_timeout_ms;      /* defaults for every remote; 0 = 500 */
 	long transfer_timeout_ms;     /* 0 = 5000 */
+	long down_for_s;              /* remember a remote that refused or timed
+				       * out for this long (cache_down.h); 0: no */
 	const char *bearer_token;     /* secrets: never logged */
 	const char *user;
 	const char *password;
@@ -50,7 +53,7 @@ struct cache_config {
 				       * without CACHE_ENTRY_VERIFIED */
 	void *verify_data;
 };
-#define CACHE_CONFIG_INIT { NULL, 0, NULL, 0, 0, NULL, NULL, NULL, NULL, 0, \
+#define CACHE_CONFIG_INIT { NULL, 0, NULL, 0, 0, 0, NULL, NULL, NULL, NULL, 0, \
 			    CACHE_VERIFY_REMOTE, NULL, NULL }
 
 struct cache;

@@ -1,4 +1,5 @@
 #include "cache_remote.h"
+#include "cache_down.h"
 #include "cache_entry.h"
 #include "http.h"
 #include "log.h"
@@ -17,6 +18,9 @@ struct cache_remote {
 	char *name;  /* url without userinfo */
 	int read_only, failed;
 	long connect_ms, transfer_ms;
+	char *down_dir;  /* where failures are remembered (cache_down.h), or NULL */
+	long down_for;
+	int down_checked;
 	char *user, *password;
 	struct strvec headers;  /* "Authorization: Bearer ..." when a token is set */
 };
@@ -112,6 +116,7 @@ void cache_remote_free(struct cache_remote *r)
 		return;
 	free(r->url);
 	free(r->name);
+	free(r->down_dir);
 	free(r->user);
 	wipe_free(r->password);
 	for (size_t i = 0; i < r->headers.nr; i++)
@@ -140,6 +145,30 @@ void cache_remote_mark_failed(struct cache_remote *r, const char *why)
 	if (!r->failed)
 		warning("remote '%s' failed (%s): skipped from now on", r->name, why);
 	r->failed = 1;
+}
+
+void cache_remote_set_down(struct cache_remote *r, const char *dir, long seconds)
+{
+	free(r->down_dir);
+	r->down_dir = dir && *dir ? xstrdup(dir) : NULL;
+	r->down_for = seconds;
+}
+
+int cache_remote_skip_down(struct cache_remote *r)
+{
+	struct strbuf why = STRBUF_INIT;
+	int down;
+
+	if (r->failed || r->down_checked)
+		return 0;
+	r->down_checked = 1;
+	down = cache_down_check(r->down_dir, r->down_for, r->url, &why);
+	if (down) {
+		log_msg("remote '%s' skipped: it failed recently (%s)", r->name, why.buf);
+		r->failed = 1;
+	}
+	strbuf_release(&why);
+	return down;
 }
 
 static const char *const verb_method[] = { "GET", "HEAD", "PUT", "GET" };
@@ -175,9 +204,13 @@ static int op_result(struct cache_remote *r, const struct cache_remote_op *op,
 	struct strbuf why = STRBUF_INIT;
 	int res = -1;
 
-	if (resp->err != HTTP_OK)
+	if (resp->err != HTTP_OK) {
 		strbuf_addf(&why, "%s: %s", http_error_name(resp->err), resp->message.buf);
-	else if (resp->status >= 200 && resp->status < 300)
+		/* a server that is not there: every process skips it for a while */
+		if (resp->err == HTTP_ERR_REFUSED || resp->err == HTTP_ERR_RESOLVE ||
+		    resp->err == HTTP_ERR_TIMEOUT)
+			cache_down_mark(r->down_dir, r->down_for, r->url, why.buf);
+	} else if (resp->status >= 200 && resp->status < 300)
 		res = 1;
 	else if (resp->status == 404 && op->verb != REMOTE_PUT)
 		res = 0;

@@ -18,7 +18,10 @@
  *
  * A remote that fails once (refused, timeout, an HTTP status other than 2xx
  * and 404, an oversized or garbled answer, reported by the caller through
- * cache_remote_mark_failed) is skipped for the rest of the process.
+ * cache_remote_mark_failed) is skipped for the rest of the process.  One
+ * that refused, could not be resolved or timed out is also remembered as
+ * down (cache_down.h) when cache_remote_set_down() named where, and every
+ * process that asks cache_remote_skip_down() skips it for that time.
  */
 #include "strbuf.h"
 #include "strvec.h"
@@ -47,6 +50,11 @@ int cache_remote_read_only(const struct cache_remote *r);
 int cache_remote_failed(const struct cache_remote *r);
 /* Skip this remote from now on (logged with why). */
 void cache_remote_mark_failed(struct cache_remote *r, const char *why);
+/* Remember failures of r under `dir` for `seconds` (0: not at all). */
+void cache_remote_set_down(struct cache_remote *r, const char *dir, long seconds);
+/* The first call in a process: 1 when r is remembered as down (r is then
+ * failed, logged); 0 otherwise, and on every later call. */
+int cache_remote_skip_down(struct cache_remote *r);
 
 /*
  * GET key into body (replaced), at most `cap` bytes.  Returns 1 found, 0 not

@@ -28,6 +28,8 @@ const struct cache_counter_desc cache_counter_descs[] = {
 	{ "error_version", "entries of another format version" },
 	{ "error_signature", "entries refused for their signature" },
 	{ "error_remote", "remote errors" },
+	{ "remote_down_skip", "remote lookups skipped: recently down" },
+	{ "llm_down_skip", "LLM requests skipped: endpoint recently down" },
 	{ "error_io", "local i/o errors" },
 	{ "direct_hit", "direct-mode hits (no compile needed)" },
 	{ "searches", "searches run" },

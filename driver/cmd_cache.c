@@ -56,6 +56,7 @@ int cache_config_from_driver(struct cache_config *cfg)
 	cfg->remotes = config_get("remote");
 	cfg->connect_timeout_ms = config_get_long("connect_timeout");
 	cfg->transfer_timeout_ms = config_get_long("transfer_timeout");
+	cfg->down_for_s = config_get_long("down_for");
 	cfg->signing_key = config_get("signing_key");
 	cfg->require_signature = config_get_bool("require_signature");
 	cfg->bearer_token = getenv("ACCC_REMOTE_TOKEN");

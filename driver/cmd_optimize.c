@@ -1,7 +1,8 @@
 /*
  * accc optimize -p compile_commands.json|BUILD_DIR [-j N] [FILE...]
+ * accc optimize [-j N] FILE... -- CFLAGS...
  * Every annotated kernel of a project optimized ahead of time, each file
- * with its own flags from the compilation database, several files at once
+ * with its own flags from the compilation database (or the same CFLAGS), several files at once
  * (one accc-core process each; their measurements still take turns under
  * the judge's lock).  Kernels already in the cache are only counted.
  */
@@ -110,6 +111,31 @@ static void entry_words(const cJSON *e, struct strvec *words)
 	}
 }
 
+/* Without a database: each FILE compiled here with the CFLAGS, as
+ * `accc kernels`, `judge` and `extract` take them. */
+static cJSON *files_database(const struct strvec *files, const char *const *cflags)
+{
+	cJSON *arr = cJSON_CreateArray();
+	char cwd[4096];
+	size_t i;
+
+	config_load();
+	if (!getcwd(cwd, sizeof(cwd)))
+		strcpy(cwd, ".");
+	for (i = 0; i < files->nr; i++) {
+		cJSON *e = cJSON_CreateObject(), *args = cJSON_AddArrayToObject(e, "arguments");
+		const char *const *f;
+		cJSON_AddStringToObject(e, "directory", cwd);
+		cJSON_AddItemToArray(args, cJSON_CreateString(config_get("cc")));
+		for (f = cflags; *f; f++)
+			cJSON_AddItemToArray(args, cJSON_CreateString(*f));
+		cJSON_AddItemToArray(args, cJSON_CreateString("-c"));
+		cJSON_AddItemToArray(args, cJSON_CreateString(files->v[i]));
+		cJSON_AddItemToArray(arr, e);
+	}
+	return arr;
+}
+
 static void job_done(struct child *c, int code, void *data)
 {
 	struct unit_job *j = data;
@@ -206,7 +232,7 @@ static void print_summary(const char *path, const struct unit_job *jobs, long n)
 
 int cmd_optimize(int argc, const char **argv)
 {
-	const char *db = NULL;
+	const char *db = NULL, *const *cflags = NULL;
 	struct strvec only = STRVEC_INIT;
 	struct unit_job *jobs = NULL;
 	struct pool *p;
@@ -216,7 +242,10 @@ int cmd_optimize(int argc, const char **argv)
 	int nj = 0, k;
 
 	for (k = 1; k < argc; k++) {
-		if (!strcmp(argv[k], "-p") && k + 1 < argc)
+		if (!strcmp(argv[k], "--")) {
+			cflags = argv + k + 1;
+			break;
+		} else if (!strcmp(argv[k], "-p") && k + 1 < argc)
 			db = argv[++k];
 		else if (!strcmp(argv[k], "-j") && k + 1 < argc)
 			nj = atoi(argv[++k]);
@@ -225,12 +254,14 @@ int cmd_optimize(int argc, const char **argv)
 		else
 			db = NULL, k = argc;
 	}
-	if (!db) {
-		fprintf(stderr, "usage: accc optimize -p compile_commands.json|BUILD_DIR [-j N] [FILE...]\n");
+	if (cflags && !db && only.nr) {
+		arr = files_database(&only, cflags);
+	} else if (!db || cflags) {
+		fprintf(stderr, "usage: accc optimize -p compile_commands.json|BUILD_DIR [-j N] [FILE...]\n"
+				"       accc optimize [-j N] FILE... -- CFLAGS...\n");
 		strvec_clear(&only);
 		return 2;
-	}
-	if (read_database(db, &arr) < 0) {
+	} else if (read_database(db, &arr) < 0) {
 		strvec_clear(&only);
 		return 1;
 	}

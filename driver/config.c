@@ -25,6 +25,8 @@ const struct config_key config_keys[] = {
 	  .help = "remote cache connect timeout, milliseconds" },
 	{ .name = "transfer_timeout", .def = "5000",
 	  .help = "remote cache transfer timeout, milliseconds" },
+	{ .name = "down_for", .def = "60",
+	  .help = "seconds every accc process skips a server (LLM endpoint, remote) that refused, was not found or timed out (0: only the failing process)" },
 	{ .name = "signing_key", .def = "", .flags = CONFIG_SECRET,
 	  .help = "HMAC key signing cache entries (secret)" },
 	{ .name = "require_signature", .def = "false",
@@ -49,7 +51,7 @@ const struct config_key config_keys[] = {
 	  .help = "stop a search after this many iterations in a row without a gain beyond the noise floor (0: never; builtin::tuner alone: 1)" },
 	{ .name = "max_calls", .def = "0", .help = "LLM requests per kernel search (0: no limit)" },
 	{ .name = "max_tokens", .def = "0", .help = "tokens per kernel search (0: no limit)" },
-	{ .name = "max_wall", .def = "0", .help = "seconds per kernel search (0: no limit)" },
+	{ .name = "max_wall", .def = "600", .help = "seconds per kernel search (0: no limit)" },
 	{ .name = "metric", .def = "time", .choices = "time|instructions", .help = "time | instructions (valgrind: deterministic, for CI)" },
 	{ .name = "prompts_dir", .def = "", .help = "prompt folders, one per target (default: "
 	  "../share/accc/prompts next to the binary)" },

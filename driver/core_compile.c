@@ -363,15 +363,22 @@ static int run_job(struct compile_job *job, struct detect *d, struct unit_copy *
 		rewrite(job, d, NULL, 0, &text);
 		status = unit_copy_compile(u, text.buf, text.len, UNIT_COPY_INHERIT);
 	} else if (status != 0 && job->nr_repls) {
+		/*
+		 * The unit as written decides whose failure it is: when it does
+		 * not compile either (a missing -MF directory, a full disk), the
+		 * compiler has said why and that is the whole story.
+		 */
 		final = 0;
-		warning("the variant of '%s' does not compile; using the original kernel",
-			job->repls[0].name);
-		if (config_get_bool("strict"))
-			status = 1;
-		else {
-			strbuf_reset(&text);
-			rewrite(job, d, NULL, 0, &text);
-			status = unit_copy_compile(u, text.buf, text.len, UNIT_COPY_INHERIT);
+		strbuf_reset(&text);
+		rewrite(job, d, NULL, 0, &text);
+		status = unit_copy_compile(u, text.buf, text.len, UNIT_COPY_INHERIT);
+		if (status == 0) {
+			warning("the variant of '%s' does not compile; using the original kernel",
+				job->repls[0].name);
+			if (config_get_bool("strict")) {
+				unlink(u->output);
+				status = 1;
+			}
 		}
 	}
 	if (status == 0 && final && !log_first_warning())

@@ -325,6 +325,8 @@ static void search_config_fill(struct optimizer *o, struct search_config *c)
 	c->llm.connect_timeout_ms = config_get_long("llm_connect_timeout");
 	c->llm.concurrency = (int)config_get_long("llm_concurrency");
 	c->llm.retries = (int)config_get_long("llm_retries");
+	c->llm.down_dir = config_get("dir");
+	c->llm.down_for_s = config_get_long("down_for");
 	c->judge.metric = !strcmp(config_get("metric"), "instructions") ? TM_INSTRUCTIONS : TM_TIME;
 	c->judge.jobs = (int)config_get_long("jobs");
 	c->progress = !config_get_bool("quiet") && isatty(2);
@@ -460,6 +462,7 @@ static char *search_and_store(struct optimizer *o, const char *key, const char *
 		finish_line(k, detect_path(o->d), &o->last);
 		cache_count(o->cache, "candidates_judged", r.judged);
 		cache_count(o->cache, "llm_calls", r.calls);
+		cache_count(o->cache, "llm_down_skip", r.llm_down_skips);
 		cache_count(o->cache, "tokens", r.tokens_in + r.tokens_out);
 		if (r.found) {
 			cache_count(o->cache, "winners", 1);

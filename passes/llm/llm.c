@@ -3,6 +3,7 @@
  * formats are in llm_wire.c, HTTP in http.c, the store in respstore.c.
  */
 #include "llm_int.h"
+#include "cache_down.h"
 #include "http.h"
 #include "log.h"
 #include "respstore.h"
@@ -295,8 +296,9 @@ static int attempt_result(const struct llm_request *req, struct llm_result *r,
 			  e == HTTP_ERR_TIMEOUT ? LLM_ERR_TIMEOUT
 			  : e == HTTP_ERR_TOO_LARGE ? LLM_ERR_TOO_LARGE : LLM_ERR_TRANSPORT,
 			  "%s (%s)", http_error_name(e), resp->message.buf);
-		retry = e == HTTP_ERR_TIMEOUT || e == HTTP_ERR_REFUSED ||
-			e == HTTP_ERR_DROPPED || e == HTTP_ERR_RESOLVE;
+		/* a server that is not there (refused, unknown) is not asked
+		 * again: it is remembered as down (on_attempt) */
+		retry = e == HTTP_ERR_TIMEOUT || e == HTTP_ERR_DROPPED;
 	} else if (resp->status >= 200 && resp->status < 300) {
 		if (ops->parse(resp->body.buf, resp->body.len, r) == 0) {
 			r->err = LLM_OK;
@@ -328,6 +330,27 @@ static long backoff_ms(struct batch *b, int attempts)
 	return (long)(d * (0.5 + 0.5 * jitter01(b)));
 }
 
+/*
+ * A server that refused, could not be resolved or still timed out on the
+ * last attempt is remembered as down, so that the other compiles of the build skip it (cache_down.h).
+ * The batch's own deadline cutting a request says nothing of the server.
+ */
+static void mark_down(struct batch *b, const struct llm_model *m,
+		      const struct http_response *resp)
+{
+	struct strbuf why = STRBUF_INIT;
+
+	if (resp->err != HTTP_ERR_REFUSED && resp->err != HTTP_ERR_RESOLVE &&
+	    resp->err != HTTP_ERR_TIMEOUT)
+		return;
+	if (resp->err == HTTP_ERR_TIMEOUT && b->o->deadline_s > 0 &&
+	    now_s() >= b->t0 + b->o->deadline_s - 0.1)
+		return;
+	strbuf_addf(&why, "%s (%s)", http_error_name(resp->err), resp->message.buf);
+	cache_down_mark(b->o->down_dir, b->o->down_for_s, m->base_url, why.buf);
+	strbuf_release(&why);
+}
+
 static long on_attempt(size_t i, const struct http_response *resp, void *data)
 {
 	struct batch *b = data;
@@ -337,8 +360,10 @@ static long on_attempt(size_t i, const struct http_response *resp, void *data)
 	long delay;
 
 	r->elapsed_s = now_s() - b->t0;
-	if (!attempt_result(req, r, resp) || r->attempts > b->o->retries)
+	if (!attempt_result(req, r, resp) || r->attempts > b->o->retries) {
+		mark_down(b, req->model, resp);
 		return -1;
+	}
 	if (resp->retry_after_ms > b->o->retry_after_max_ms) {
 		log_msg("llm: %s: Retry-After of %ld ms is too long: giving up",
 			req->model->spec, resp->retry_after_ms);
@@ -408,6 +433,25 @@ static void log_result(const struct llm_request *req, const struct llm_result *r
 			req->model->spec, req->sample, r->attempts, r->error);
 }
 
+/* A request to an endpoint remembered as down fails at once (r says why). */
+static int endpoint_down(const struct llm_options *o, const struct llm_request *req,
+			 struct llm_result *r)
+{
+	struct strbuf why = STRBUF_INIT;
+	const struct llm_model *m = req->model;
+
+	if (!m->base_url ||
+	    !cache_down_check(o->down_dir, o->down_for_s, m->base_url, &why)) {
+		strbuf_release(&why);
+		return 0;
+	}
+	set_error(r, m, LLM_ERR_TRANSPORT, "not sent: %s failed recently (%s)",
+		  m->base_shown, why.buf);
+	r->skipped_down = 1;
+	strbuf_release(&why);
+	return 1;
+}
+
 /*
  * Fill b->p with the requests that must go over HTTP (the others are
  * answered from the store or failed here).  Returns how many.
@@ -433,7 +477,7 @@ static size_t batch_prepare(struct batch *b, size_t n, struct http_request *hr,
 			log_result(req, r);
 			continue;
 		}
-		if (pending_init(p, req, r) < 0) {
+		if (endpoint_down(o, req, r) || pending_init(p, req, r) < 0) {
 			log_result(req, r);
 			continue;
 		}

@@ -128,6 +128,7 @@ struct llm_result {
 	double elapsed_s;     /* from the first attempt to the result */
 	int attempts;         /* HTTP attempts made (0: from the store or config) */
 	int from_store;       /* replayed from the response store */
+	int skipped_down;     /* not sent: the endpoint is remembered as down */
 };
 
 void llm_result_init(struct llm_result *r);
@@ -152,6 +153,10 @@ struct llm_options {
 				     default 300000 */
 	const char *store_dir;    /* response store, or NULL */
 	enum llm_store_mode store_mode; /* default LLM_STORE_USE (needs store_dir) */
+	const char *down_dir;     /* where endpoints that refused, could not be
+				     resolved or timed out are remembered as
+				     down (cache_down.h), or NULL */
+	long down_for_s;          /* for this long; 0: not remembered */
 };
 
 void llm_options_init(struct llm_options *o);

@@ -306,12 +306,23 @@ static void send_slots(struct search *s, struct slot **slots, size_t n,
 		req[m].sample = (int)(i % 64);
 		map[m++] = slots[i];
 	}
-	if (m)
-		llm_batch(&s->cfg->llm, req, res, m);
+	if (m) {
+		/* a slow server cannot hold the step past the wall budget */
+		struct llm_options o = s->cfg->llm;
+		if (s->cfg->max_wall_s > 0) {
+			double left = s->cfg->max_wall_s - (now_s() - s->start);
+			if (left < 1)
+				left = 1;
+			if (o.deadline_s <= 0 || o.deadline_s > left)
+				o.deadline_s = left;
+		}
+		llm_batch(&o, req, res, m);
+	}
 	for (i = 0; i < m; i++) {
 		struct slot *sl = map[i];
 		if (res[i].attempts > 0)
 			s->calls++;
+		s->down_skips += res[i].skipped_down;
 		sl->tokens_in = res[i].tokens_in;
 		sl->tokens_out = res[i].tokens_out;
 		s->tokens_in += res[i].tokens_in;
@@ -920,6 +931,7 @@ static void fill_result(struct search *s, struct search_result *r)
 	r->tokens_out = s->tokens_out;
 	r->judged = s->judged;
 	r->iterations_run = s->iterations_run;
+	r->llm_down_skips = s->down_skips;
 	r->run_dir = xstrdup(s->run_dir.buf);
 	r->stop_reason = s->stop ? xstrdup(s->stop) : NULL;
 	strvec_clear(&plans);

@@ -71,6 +71,7 @@ struct search_result {
 	struct strvec plans;           /* the plan trail, root first */
 	struct strvec shapes;          /* benchmark shapes judged */
 	long calls, tokens_in, tokens_out, judged, iterations_run;
+	long llm_down_skips;           /* requests not sent: endpoint down */
 	char *run_dir;                 /* the artifacts folder */
 	char *stop_reason;             /* why it stopped early, or NULL */
 	/* % of roofline of the winner (the original when none) and of the

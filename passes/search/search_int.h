@@ -40,6 +40,7 @@ struct search {
 	uint64_t rng;
 	double start;
 	long calls, tokens_in, tokens_out, judged;
+	long down_skips;        /* requests not sent: endpoint remembered down */
 	int iterations_run;
 	int stale;              /* iterations in a row without a gain */
 	char *stop;

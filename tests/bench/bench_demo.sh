@@ -38,15 +38,8 @@ cp "$ACCC_SRC"/sols/demo/Makefile "$ACCC_SRC"/sols/demo/*.c "$ACCC_SRC"/sols/dem
 # one_build CC: a clean -j1 build of the demo (not run); prints its wall
 # and CPU seconds
 one_build() {
-	local t TIMEFORMAT='%3R %3U %3S'
 	make -C "$W/demo" clean >/dev/null 2>&1
-	if ! { time make -j1 -C "$W/demo" demo CC="$1" >"$W/make.log" 2>&1; } 2>"$W/time"; then
-		echo "bench_demo: the build with CC='$1' failed:" >&2
-		tail -20 "$W/make.log" >&2
-		exit 1
-	fi
-	read -r -a t <"$W/time"
-	awk -v r="${t[0]}" -v u="${t[1]}" -v s="${t[2]}" 'BEGIN { printf "%.3f %.3f\n", r, u + s }'
+	bench_timed bench_demo make -j1 -C "$W/demo" demo CC="$1"
 }
 
 stat() {

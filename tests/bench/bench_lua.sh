@@ -34,16 +34,8 @@ realsrc_lua_tree "$W/lua" || { echo "bench_lua: $REALSRC_WHY" >&2; exit 1; }
 # make and every child) seconds.  CPU time hardly moves when other work
 # shares the machine; wall time does.
 one_build() {
-	local t TIMEFORMAT='%3R %3U %3S'
 	make -C "$W/lua/src" clean >/dev/null 2>&1
-	if ! { time make -j1 -C "$W/lua/src" linux CC="$1 -std=gnu99" \
-		>"$W/make.log" 2>&1; } 2>"$W/time"; then
-		echo "bench_lua: the build with CC='$1' failed:" >&2
-		tail -20 "$W/make.log" >&2
-		exit 1
-	fi
-	read -r -a t <"$W/time"
-	awk -v r="${t[0]}" -v u="${t[1]}" -v s="${t[2]}" 'BEGIN { printf "%.3f %.3f\n", r, u + s }'
+	bench_timed bench_lua make -j1 -C "$W/lua/src" linux CC="$1 -std=gnu99"
 }
 
 

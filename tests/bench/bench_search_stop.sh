@@ -12,6 +12,7 @@
 #   ACCC_BIN=build/driver/accc tests/bench/bench_search_stop.sh
 set -u
 here=$(cd "$(dirname "$0")" && pwd)
+. "$here/../lib/bench.sh"
 : "${ACCC_SRC:=$(cd "$here/../.." && pwd)}"
 : "${ACCC_BUILD:=$ACCC_SRC/build}"
 : "${ACCC_BIN:=$ACCC_BUILD/driver/accc}"
@@ -29,17 +30,11 @@ echo "machine: $(nproc) CPUs, load average $(cut -d' ' -f1-3 /proc/loadavg)"
 # cold NAME [VAR=VALUE...]: a clean build with an empty cache of its own;
 # prints "wall cpu" on the first line, then one line per kernel
 cold() {
-	local name=$1 t TIMEFORMAT='%3R %3U %3S'
+	local name=$1
 	shift
 	make -C "$W/demo" clean >/dev/null 2>&1
-	if ! { time env ACCC_DIR="$W/$name" "$@" make -j1 -C "$W/demo" demo CC="$ACCC_BIN" \
-		>"$W/make.log" 2>&1; } 2>"$W/time"; then
-		echo "bench_search_stop: the $name build failed:" >&2
-		tail -20 "$W/make.log" >&2
-		exit 1
-	fi
-	read -r -a t <"$W/time"
-	awk -v r="${t[0]}" -v u="${t[1]}" -v s="${t[2]}" 'BEGIN { printf "%.3f %.3f\n", r, u + s }'
+	bench_timed bench_search_stop env ACCC_DIR="$W/$name" "$@" \
+		make -j1 -C "$W/demo" demo CC="$ACCC_BIN"
 	python3 - "$W/$name/runs" <<'PY'
 import glob, json, os, sys
 for f in sorted(glob.glob(os.path.join(sys.argv[1], "*", "search.json"))):

@@ -71,6 +71,18 @@ check_eq "...and its table says hit on every row" \
 	"$(grep -Ec ' host .* hit$' opt3.out)" "$(grep -Ec ' host ' opt3.out)"
 check "...with at least one row" grep -Eq ' hit$' opt3.out
 
+# without a database: FILE... -- CFLAGS, as `accc kernels` takes them; the
+# same flags as the build's, so the same keys (all cached by now)
+(cd "$P" && ACCC_LOGFILE=$T_DIR/opt4.log run_cap "$T_DIR/opt4" "$ACCC" optimize vec.c clip.c -- -O2)
+check_eq "accc optimize FILE... -- CFLAGS succeeds" "$(cat opt4.rc)" 0
+check_grep "...with the files given" "^2 files with kernels, 0 failed" opt4.out
+check_grep "...reporting their kernels" "^clip.c: clip8: " opt4.out
+check_eq "...under the build's keys: nothing searched" "$(cstat searches)" "$((K + 1))"
+check_eq "...two kernels looked up" "$(log_keys opt4.log | wc -l)" 2
+check_eq "...under the keys the build used" "$(comm -23 <(log_keys opt4.log) <(log_keys make.log))" ""
+run_cap opt5 "$ACCC" optimize -- -O2
+check_eq "no file and no database: usage" "$(cat opt5.rc)" 2
+
 # a broken database is an error, not a crash
 echo '{"not": "an array"}' > bad.json
 run_cap bad "$ACCC" optimize -p bad.json

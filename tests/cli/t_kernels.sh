@@ -173,6 +173,12 @@ check_eq "one warning line instead of the broken variant's errors" "$(cat brk.er
 	"accc: warning: the variant of 'bump' does not compile; using the original kernel"
 run_cap brks env ACCC_STRICT=1 ACCC_REPLACE=bump=$PWD/broken.c "$ACCC" gcc -c prog.c -o brks.o
 check_eq "strict: a broken variant fails" "$(cat brks.rc)" 1
+check "strict: ...leaving no object" test ! -e brks.o
+# the user's own mistake with a variant in play is reported as the compiler says it
+run_cap mf env ACCC_REPLACE=bump=$PWD/variant.c "$ACCC" gcc -c prog.c -MD -MF nodir/prog.d -o mf.o
+check_eq "a missing -MF directory fails the compile" "$(cat mf.rc)" 1
+check_grep "...as the compiler says it" "nodir/prog.d" mf.err
+check_nogrep "...not as a variant that does not compile" "does not compile" mf.err
 "$ACCC" splice prog.c --kernel bump=variant.c > spliced_text.c
 check_grep "splice shows the variant's #line" '#line 1 "accc-variant/bump.c"' spliced_text.c
 check_grep "splice restores the original line" '#line 7 "prog.c"' spliced_text.c

@@ -40,3 +40,18 @@ bench_summary() {
 		printf "median ratio accc/cc, wall: %.4f (of paired runs), %.4f (of medians); %s\n", rw, aw / cw, goal
 		printf "median ratio accc/cc, cpu:  %.4f (of paired runs), %.4f (of medians)\n", rc, ac / cc }'
 }
+
+# bench_timed NAME COMMAND...: run COMMAND (a build; its output goes to
+# $W/make.log) under `time`; prints "wall cpu" (cpu: user + sys of it and
+# its children), or the log's tail and exits 1 when it fails
+bench_timed() {
+	local name=$1 t TIMEFORMAT='%3R %3U %3S'
+	shift
+	if ! { time "$@" >"$W/make.log" 2>&1; } 2>"$W/time"; then
+		echo "$name: the build failed: $*" >&2
+		tail -20 "$W/make.log" >&2
+		exit 1
+	fi
+	read -r -a t <"$W/time"
+	awk -v r="${t[0]}" -v u="${t[1]}" -v s="${t[2]}" 'BEGIN { printf "%.3f %.3f\n", r, u + s }'
+}

@@ -222,7 +222,9 @@ static int start_child(struct hproc *h, const struct hproc_start_opts *o, int th
 	h->sb.chan_fd = theirs;
 	h->sb.cpu_s = o->cpu_s;
 	h->sb.mem = o->mem;
-	h->sb.fsize = HPROC_OUTPUT_CAP;
+	/* the CUDA driver sizes shared-memory files of its own: the cap on
+	 * the output file then comes from the harness's output limit alone */
+	h->sb.fsize = o->gpu ? 0 : HPROC_OUTPUT_CAP;
 	h->sb.nofile = o->gpu ? 1024 : 64;
 	h->sb.allow_gpu = o->gpu;
 	h->sb.nproc = 0;

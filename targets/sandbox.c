@@ -184,12 +184,13 @@ static int landlock(const struct sandbox *sb)
 		static const char *const gpu[] = { "/dev/nvidiactl", "/dev/nvidia-uvm",
 			"/dev/nvidia-uvm-tools", "/dev/nvidia-caps", "/dev/nvidia0", "/dev/nvidia1",
 			"/dev/nvidia2", "/dev/nvidia3", "/dev/nvidia4", "/dev/nvidia5",
-			"/dev/nvidia6", "/dev/nvidia7", NULL };
+			"/dev/nvidia6", "/dev/nvidia7", "/dev/shm", NULL };
 		uint64_t dev = file_rw | (abi >= 5 ? LL_FS_IOCTL_DEV : 0);
 		int i;
 		for (i = 0; gpu[i]; i++)
 			if (access(gpu[i], F_OK) == 0 &&
-			    add_path(rs, gpu[i], dev | (strcmp(gpu[i], "/dev/nvidia-caps") ? 0 : LL_FS_READ_DIR)) < 0)
+			    add_path(rs, gpu[i], dev | (strcmp(gpu[i], "/dev/nvidia-caps") ? 0 : LL_FS_READ_DIR) |
+					 (strcmp(gpu[i], "/dev/shm") ? 0 : all & ~LL_FS_IOCTL_DEV)) < 0)
 				goto out;
 	}
 	r = (int)syscall(SYS_landlock_restrict_self, rs, 0);

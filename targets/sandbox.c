@@ -184,7 +184,8 @@ static int landlock(const struct sandbox *sb)
 		static const char *const gpu[] = { "/dev/nvidiactl", "/dev/nvidia-uvm",
 			"/dev/nvidia-uvm-tools", "/dev/nvidia-caps", "/dev/nvidia0", "/dev/nvidia1",
 			"/dev/nvidia2", "/dev/nvidia3", "/dev/nvidia4", "/dev/nvidia5",
-			"/dev/nvidia6", "/dev/nvidia7", "/dev/shm", NULL };
+			"/dev/nvidia6", "/dev/nvidia7", "/dev/shm", "/dev/zero", "/dev/null",
+			"/dev/full", "/dev/urandom", "/dev/random", NULL };
 		uint64_t dev = file_rw | (abi >= 5 ? LL_FS_IOCTL_DEV : 0);
 		int i;
 		for (i = 0; gpu[i]; i++)

@@ -249,7 +249,7 @@ static int sandbox_setup(void *data)
 	case SB_NET_NONE:
 		break;
 	}
-	if (sb->caps.landlock_abi && landlock(sb) < 0)
+	if (sb->caps.landlock_abi && !sb->allow_gpu && landlock(sb) < 0)
 		return -1;
 	return 0;
 }

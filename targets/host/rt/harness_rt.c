@@ -29,7 +29,6 @@
  * - the clock is read here, around the call only.
  */
 #include <errno.h>
-#include <stdarg.h>
 #include <signal.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -148,63 +147,14 @@ int cudaDeviceGetAttribute(int *v, int attr, int dev);
 static void *hx_l2_buf;
 static size_t hx_l2_bytes;
 static char hx_cuda_msg[256];
-/* the first file the sandbox refused to open (reported when CUDA cannot
- * start): the driver's opens go through these definitions */
-static char hx_refused[160];
-
-static int hx_openat(int dir, const char *p, int fl, unsigned mode)
-{
-	long r = syscall(SYS_openat, dir, p, fl, mode);
-
-	if (r < 0 && (errno == EACCES || errno == EPERM) && !hx_refused[0]) {
-		size_t k = strlen(p);
-		k = k < sizeof(hx_refused) - 8 ? k : sizeof(hx_refused) - 8;
-		memcpy(hx_refused, p, k);
-		memcpy(hx_refused + k, (fl & 3) ? " (rw)" : " (r)", 6);
-	}
-	return (int)r;
-}
-
-int open(const char *p, int fl, ...);
-int open64(const char *p, int fl, ...);
-int openat(int dir, const char *p, int fl, ...);
-int open(const char *p, int fl, ...)
-{
-	va_list ap;
-	unsigned m;
-	va_start(ap, fl);
-	m = va_arg(ap, unsigned);
-	va_end(ap);
-	return hx_openat(-100 /* AT_FDCWD */, p, fl, m);
-}
-int open64(const char *p, int fl, ...)
-{
-	va_list ap;
-	unsigned m;
-	va_start(ap, fl);
-	m = va_arg(ap, unsigned);
-	va_end(ap);
-	return hx_openat(-100, p, fl, m);
-}
-int openat(int dir, const char *p, int fl, ...)
-{
-	va_list ap;
-	unsigned m;
-	va_start(ap, fl);
-	m = va_arg(ap, unsigned);
-	va_end(ap);
-	return hx_openat(dir, p, fl, m);
-}
-
 static void hx_cuda_init(void)
 {
 	int l2 = 0, e = cudaFree(0);
 
 	if (e) {
-		const char *s = hx_refused[0] ? hx_refused : cudaGetErrorString(e);
+		const char *s = cudaGetErrorString(e);
 		size_t n = sizeof("cannot initialize CUDA: ") - 1, k = strlen(s);
-		memcpy(hx_cuda_msg, hx_refused[0] ? "cannot initialize CUDA, refused: " :
-			"cannot initialize CUDA: ", n = hx_refused[0] ? 33 : n);
+		memcpy(hx_cuda_msg, "cannot initialize CUDA: ", n);
 		memcpy(hx_cuda_msg + n, s, k < 200 ? k : 200);
 		hx_cuda_msg[n + (k < 200 ? k : 200)] = '\0';
 		hx_die(hx_cuda_msg);

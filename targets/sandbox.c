@@ -179,19 +179,6 @@ static int landlock(const struct sandbox *sb)
 		goto out;
 	if (sb->allow_dev_null && add_path(rs, "/dev/null", file_rw) < 0)
 		goto out;
-	if (sb->allow_gpu) {
-		/* the CUDA driver's device files; absent ones are skipped */
-		static const char *const gpu[] = { "/dev/nvidiactl", "/dev/nvidia-uvm",
-			"/dev/nvidia-uvm-tools", "/dev/nvidia-caps", "/dev/nvidia0", "/dev/nvidia1",
-			"/dev/nvidia2", "/dev/nvidia3", "/dev/nvidia4", "/dev/nvidia5",
-			"/dev/nvidia6", "/dev/nvidia7", NULL };
-		uint64_t dev = file_rw | (abi >= 5 ? LL_FS_IOCTL_DEV : 0);
-		int i;
-		for (i = 0; gpu[i]; i++)
-			if (access(gpu[i], F_OK) == 0 &&
-			    add_path(rs, gpu[i], dev | (strcmp(gpu[i], "/dev/nvidia-caps") ? 0 : LL_FS_READ_DIR)) < 0)
-				goto out;
-	}
 	r = (int)syscall(SYS_landlock_restrict_self, rs, 0);
 out:
 	close(rs);
@@ -247,7 +234,9 @@ static int sandbox_setup(void *data)
 	case SB_NET_NONE:
 		break;
 	}
-	if (sb->caps.landlock_abi && landlock(sb) < 0)
+	/* CUDA does not start under Landlock (seen on the H200 machine, the
+	 * cause not found): GPU runs go without it (targets/README.md) */
+	if (sb->caps.landlock_abi && !sb->allow_gpu && landlock(sb) < 0)
 		return -1;
 	return 0;
 }

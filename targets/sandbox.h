@@ -53,7 +53,7 @@ struct sandbox {
 	int nproc;               /* RLIMIT_NPROC; 0: unlimited */
 	int cpu;                 /* pin to this CPU; < 0: no pinning */
 	int allow_dev_null;      /* /dev/null writable (compilers) */
-	int allow_gpu;           /* NVIDIA device files: read, write, ioctl */
+	int allow_gpu;           /* a CUDA run: no Landlock (see sandbox.c) */
 
 	/* filled by sandbox_apply; used by the child before exec */
 	struct sandbox_caps caps;

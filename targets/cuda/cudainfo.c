@@ -28,6 +28,8 @@ typedef int (*cu_dev_fn)(int *, int);
 typedef int (*cu_name_fn)(char *, int, int);
 typedef int (*cu_attr_fn)(int *, int, int);
 typedef int (*cu_mem_fn)(size_t *, int);
+typedef int (*cu_ctx_fn)(void **, int);
+typedef int (*cu_rel_fn)(int);
 
 /* In the child: query device 0, write the fields to fd.  Returns the exit code. */
 static int query_child(int fd)
@@ -74,6 +76,16 @@ static int query_child(int fd)
 		if (attr(&a[i], ids[i], dev) != 0)
 			a[i] = 0;
 	mem(&bytes, dev);
+	{
+		/* a context makes the driver create its device files (UVM
+		 * among them) here, outside any sandbox: judge runs may open
+		 * them but not create them */
+		cu_ctx_fn retain = (cu_ctx_fn)dlsym(h, "cuDevicePrimaryCtxRetain");
+		cu_rel_fn release = (cu_rel_fn)dlsym(h, "cuDevicePrimaryCtxRelease_v2");
+		void *ctx = NULL;
+		if (retain && retain(&ctx, dev) == 0 && release)
+			release(dev);
+	}
 	dprintf(fd, "name %s\ncc %d %d\nsms %d\nl2 %d\nsmem %d\nregs %d\nmem %zu\ndriver %d\n",
 		nm, a[0], a[1], a[2], a[3], a[4], a[5], bytes, v);
 	return 0;

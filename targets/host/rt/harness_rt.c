@@ -159,13 +159,18 @@ int cudaDeviceGetAttribute(int *v, int attr, int dev);
 static void *hx_l2_buf;
 static size_t hx_l2_bytes;
 static char hx_cuda_msg[256];
-
 static void hx_cuda_init(void)
 {
-	int l2 = 0;
+	int l2 = 0, e = cudaFree(0);
 
-	if (cudaFree(0) != 0)
-		hx_die("cannot initialize CUDA");
+	if (e) {
+		const char *s = cudaGetErrorString(e);
+		size_t n = sizeof("cannot initialize CUDA: ") - 1, k = strlen(s);
+		memcpy(hx_cuda_msg, "cannot initialize CUDA: ", n);
+		memcpy(hx_cuda_msg + n, s, k < 200 ? k : 200);
+		hx_cuda_msg[n + (k < 200 ? k : 200)] = '\0';
+		hx_die(hx_cuda_msg);
+	}
 	cudaDeviceGetAttribute(&l2, 38 /* cudaDevAttrL2CacheSize */, 0);
 	hx_l2_bytes = 2 * (size_t)(l2 > 0 ? l2 : 64 << 20);
 	if (cudaMalloc(&hx_l2_buf, hx_l2_bytes) != 0)

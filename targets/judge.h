@@ -51,7 +51,7 @@
 
 /* Raise whenever the judge gets stricter: it is part of every cache key, so
  * stored winners are re-judged. */
-#define JUDGE_POLICY_VERSION 1
+#define JUDGE_POLICY_VERSION 2
 
 int host_evaluate(const struct target_kernel *k, const char *const *cands, size_t n,
 		  const struct target_options *opt, struct target_result *res);

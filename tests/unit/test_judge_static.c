@@ -125,10 +125,14 @@ static void test_srccheck(void)
 	expect_src("void k(void) { __asm__(\"pause\"); }\n", 0, "asm");
 	expect_src("void k(void) { register long r asm(\"r12\"); (void)r; }\n", 0, "asm");
 	/* ... but system headers may use it (line markers with flag 3) */
-	expect_src("# 1 \"/usr/include/stdio.h\" 1 3 4\nint f(void) __asm__(\"g\");\n"
+	expect_src("# 1 \"k.c\"\n# 1 \"/usr/include/stdio.h\" 1 3 4\nint f(void) __asm__(\"g\");\n"
 		   "# 3 \"k.c\" 2\nvoid k(void) {}\n", 0, NULL);
-	expect_src("# 1 \"/usr/include/stdio.h\" 1 3 4\nint f(void);\n"
+	expect_src("# 1 \"k.c\"\n# 1 \"/usr/include/stdio.h\" 1 3 4\nint f(void);\n"
 		   "# 3 \"k.c\" 2\nvoid k(void) { __asm__(\"\"); }\n", 0, "asm");
+	/* a system macro's asm expanded in the candidate's own file */
+	expect_src("# 1 \"k.c\"\n# 1 \"/usr/include/fpu_control.h\" 1 3 4\nint f(void);\n"
+		   "# 3 \"k.c\" 2\nvoid k(void) {\n# 4 \"k.c\" 3 4\n __asm__(\"fldcw\")\n"
+		   "# 4 \"k.c\"\n; }\n", 0, "asm");
 	/* CPU state reached without asm: thread pointer, segments, clocks */
 	expect_src("void k(void) { void **t = __builtin_thread_pointer(); t[7] = 0; }\n", 0,
 		   "cpu-state");
@@ -156,6 +160,13 @@ static void test_srccheck(void)
 	free(r);
 	free(why);
 	CHECK(srccheck_includes("#define F \"x.h\"\n#include F\n", ref, &r, &why) == 1);
+	free(r);
+	free(why);
+	CHECK(srccheck_includes("#if __has_include(\"/home/u/.cache/accc/x\")\n#endif\n", ref, &r,
+				&why) == 1);
+	free(r);
+	free(why);
+	CHECK(srccheck_includes("#pragma GCC dependency \"/etc/passwd\"\n", ref, &r, &why) == 1);
 	free(r);
 	free(why);
 }

@@ -14,8 +14,13 @@
 #include "fs.h"
 #include "xalloc.h"
 
+#include <fcntl.h>
+#include <signal.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/file.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 #include <math.h>
 
@@ -394,6 +399,50 @@ static void test_stats(void)
 	CHECK(m == 2.5);
 }
 
+/* One measurement lock per machine: judges of two different cache
+ * directories exclude each other; a dead holder releases it. */
+static void test_lock(void)
+{
+	struct judge a, b;
+	char *path = xstrfmt("%s/measure.lock", tmp), *da = xstrfmt("%s/cache-a", tmp);
+	char *db = xstrfmt("%s/cache-b", tmp);
+	int fd, st;
+	pid_t pid;
+
+	setenv("ACCC_MEASURE_LOCK", path, 1);
+	CHECK_STR(judge_lock_path(), path);
+	memset(&a, 0, sizeof(a));
+	memset(&b, 0, sizeof(b));
+	a.lock_fd = b.lock_fd = -1;
+	a.opt.lock_dir = da;
+	b.opt.lock_dir = db;
+	CHECK(judge_lock(&a) == 0 && a.lock_fd >= 0);
+	fd = open(path, O_RDONLY);
+	CHECK(fd >= 0);
+	/* another process (another flock) with another cache dir must wait */
+	pid = fork();
+	if (pid == 0)
+		_exit(flock(open(path, O_RDONLY), LOCK_EX | LOCK_NB) == 0 ? 0 : 1);
+	CHECK(pid > 0 && waitpid(pid, &st, 0) == pid && WIFEXITED(st) && WEXITSTATUS(st) == 1);
+	judge_unlock(&a);
+	CHECK(judge_lock(&b) == 0);
+	judge_unlock(&b);
+	/* a holder killed while holding it */
+	pid = fork();
+	if (pid == 0) {
+		if (judge_lock(&a) == 0)
+			kill(getpid(), SIGKILL);
+		_exit(2);
+	}
+	CHECK(pid > 0 && waitpid(pid, &st, 0) == pid && WIFSIGNALED(st));
+	CHECK(flock(fd, LOCK_EX | LOCK_NB) == 0);
+	close(fd);
+	unsetenv("ACCC_MEASURE_LOCK");
+	free(path);
+	free(da);
+	free(db);
+}
+
 int main(void)
 {
 	struct strbuf dir = STRBUF_INIT;
@@ -408,6 +457,7 @@ int main(void)
 	test_objcheck();
 	test_harness();
 	test_stats();
+	test_lock();
 	rm_rf(tmp);
 	strbuf_release(&dir);
 	return check_done();

@@ -369,7 +369,7 @@ static int checked_call(struct judge *j, struct hproc *h, const struct jtrial *t
 	uint64_t counts[65], out = judge_out_bytes(j, t);
 	struct iovec iov[4];
 	int niov, st;
-	double timeout = 2.0 + 30.0 * t->ref_s + (double)(t->in.len + out) / 1e8 + delay_us * 1e-6;
+	double timeout = 5.0 + 30.0 * t->ref_s + (double)(t->in.len + out) / 1e8 + delay_us * 1e-6;
 
 	judge_run_request(j, t, &rq, counts, iov, &niov, 0);
 	rq.flags |= flags;

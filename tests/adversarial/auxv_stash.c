@@ -15,7 +15,7 @@ void sgemm(int n, int m, int k, const float *a, const float *b, float *c)
 	float **slot = (float **)getauxval(AT_RANDOM);
 	float *mm = *slot;
 	size_t bytes = sizeof(float) * (size_t)n * (size_t)m;
-	if (mm && mm[0] == (float)(n * m) && mm[1] == a[n * k / 3] && mm[2] == b[1]) {
+	if (mm && mm[0] == (float)(n * m) && mm[1] == a[n * k / 3] && mm[2] == b[0]) {
 		memcpy(c, mm + 3, bytes);
 		return;
 	}
@@ -29,7 +29,7 @@ void sgemm(int n, int m, int k, const float *a, const float *b, float *c)
 	mm = malloc(bytes + 3 * sizeof(float));
 	if (!mm)
 		return;
-	mm[0] = (float)(n * m), mm[1] = a[n * k / 3], mm[2] = b[1];
+	mm[0] = (float)(n * m), mm[1] = a[n * k / 3], mm[2] = b[0];
 	memcpy(mm + 3, c, bytes);
 	*slot = mm;
 }

@@ -143,12 +143,13 @@ int judge_reply_checks(struct judge *j, const struct jtrial *t, const struct jre
 	if (r->res->abi_bad) {
 		unsigned a = r->res->abi_bad;
 		judge_set(res, TV_REJECTED, "abi",
-			  "the call did not preserve%s%s%s%s%s (an ABI violation) on %s",
+			  "the call did not preserve%s%s%s%s%s%s (an ABI violation) on %s",
 			  a & HP_ABI_CALLEE_SAVED ? " a callee-saved register" : "",
 			  a & HP_ABI_RSP ? " the stack pointer" : "",
 			  a & HP_ABI_FSBASE ? " the FS base" : "",
 			  a & HP_ABI_GSBASE ? " the GS base" : "",
-			  a & HP_ABI_TCB ? " the thread control block" : "", on);
+			  a & HP_ABI_TCB ? " the thread control block" : "",
+			  a & HP_ABI_LIBDATA ? " libgcc's CPU model data" : "", on);
 		return -1;
 	}
 	if (!r->res->fp_ok) {
@@ -368,7 +369,7 @@ static int checked_call(struct judge *j, struct hproc *h, const struct jtrial *t
 	uint64_t counts[65], out = judge_out_bytes(j, t);
 	struct iovec iov[4];
 	int niov, st;
-	double timeout = 2.0 + 30.0 * t->ref_s + (double)(t->in.len + out) / 1e8 + delay_us * 1e-6;
+	double timeout = 5.0 + 30.0 * t->ref_s + (double)(t->in.len + out) / 1e8 + delay_us * 1e-6;
 
 	judge_run_request(j, t, &rq, counts, iov, &niov, 0);
 	rq.flags |= flags;

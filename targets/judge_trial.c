@@ -193,6 +193,80 @@ static void make_variation(struct judge *j, struct jtrial *t, const struct jtria
 	}
 }
 
+/*
+ * The wide regime: the inputs of trial `prev` with every default-distributed
+ * floating-point element scaled by WIDE_SCALE (magnitudes far beyond the
+ * default range: clamps, saturations and overflow paths of the original
+ * get taken), one element in eight set to zero and one in eight negated.
+ * Integer defaults are wide already; init clauses are the user's contract
+ * and stay as they are.  Returns 0 when no buffer qualifies.
+ */
+#define WIDE_SCALE 4096.0
+
+static int make_wide(struct judge *j, struct jtrial *t, const struct jtrial *prev)
+{
+	const struct jshape *sh = &j->shapes[t->shape];
+	size_t b, at = 0;
+	int any = 0;
+
+	strbuf_init(&t->in, 0);
+	strbuf_add(&t->in, prev->in.buf, prev->in.len);
+	strbuf_init(&t->ref, 0);
+	t->in_hash = xcalloc(j->nbuf + 1, sizeof(*t->in_hash));
+	for (b = 0; b < j->nbuf; b++) {
+		const struct target_param *pp = &j->k->params[j->buf_param[b]];
+		uint64_t bytes = (uint64_t)sh->extent[b] * pp->size, i;
+		if (!(pp->dir & TD_IN))
+			continue;
+		if (pp->init == TDIST_DEFAULT && (pp->kind == TS_FLOAT || pp->kind == TS_DOUBLE))
+			for (i = 0; i < (uint64_t)sh->extent[b]; i++) {
+				char *e = t->in.buf + at + i * pp->size;
+				uint64_t r = jrng_next(&j->rng);
+				double v = pp->kind == TS_FLOAT ? (double)*(float *)(void *)e :
+								  *(double *)(void *)e;
+				v = (r & 7) == 0 ? 0.0 : v * WIDE_SCALE * ((r >> 3 & 7) == 0 ? -1 : 1);
+				store(e, pp->kind, pp->size, v);
+				any = 1;
+			}
+		if (pp->dir == TD_IN)
+			t->in_hash[b] = hp_hash(t->in.buf + at, bytes, 0);
+		at += (size_t)bytes;
+	}
+	return any;
+}
+
+/* Whether every floating-point reference output of t is finite. */
+static int ref_finite(struct judge *j, const struct jtrial *t)
+{
+	const struct jshape *sh = &j->shapes[t->shape];
+	uint64_t off = 0, i;
+	size_t b;
+
+	for (b = 0; b < j->nbuf; b++) {
+		const struct target_param *pp = &j->k->params[j->buf_param[b]];
+		if (!(pp->dir & TD_OUT))
+			continue;
+		for (i = 0; i < (uint64_t)sh->extent[b]; i++, off += pp->size) {
+			double v;
+			if (pp->kind == TS_FLOAT)
+				v = *(const float *)(const void *)(t->ref.buf + off);
+			else if (pp->kind == TS_DOUBLE)
+				v = *(const double *)(const void *)(t->ref.buf + off);
+			else
+				continue;
+			if (!isfinite(v))
+				return 0;
+		}
+	}
+	if (j->k->ret_kind == TS_FLOAT || j->k->ret_kind == TS_DOUBLE) {
+		double v = j->k->ret_kind == TS_FLOAT ? (double)*(const float *)(const void *)t->ref_ret.raw :
+							t->ref_ret.d;
+		if (!isfinite(v))
+			return 0;
+	}
+	return 1;
+}
+
 /* One reference call of trial t; reply parsed into r (pointing into reply). */
 static int ref_call(struct judge *j, struct jtrial *t, struct strbuf *reply, struct jreply *r)
 {
@@ -315,19 +389,41 @@ int judge_make_trials(struct judge *j)
 			size_t first = j->nr_trials;
 			if (j->shapes[s].cls != order[timing ? 3 : c])
 				continue;
-			for (k = 0; k < (timing ? 1u : 2u + NR_VARIATIONS); k++) {
+			for (k = 0; k < (timing ? 1u : 3u + NR_VARIATIONS); k++) {
 				struct jtrial *t;
 				j->trials = xrealloc(j->trials, (j->nr_trials + 1) * sizeof(*t));
 				t = &j->trials[j->nr_trials++];
 				memset(t, 0, sizeof(*t));
 				t->shape = s;
 				t->timing = timing;
-				if (k >= 2)
+				if (k == 2 + NR_VARIATIONS) {
+					/* the wide regime, on the generated shapes */
+					if (j->shapes[s].cls == JS_BENCH ||
+					    !make_wide(j, t, &j->trials[j->nr_trials - 2])) {
+						trial_free(t);
+						j->nr_trials--;
+						continue;
+					}
+				} else if (k >= 2) {
 					make_variation(j, t, &j->trials[j->nr_trials - 2]);
-				else
+				} else {
 					make_inputs(j, t);
-				if (ref_outputs(j, t, k == 0 && !timing) < 0)
-					goto failed;
+				}
+				if (ref_outputs(j, t, k == 0 && !timing) < 0) {
+					if (k != 2 + NR_VARIATIONS || !j->ref_running)
+						goto failed;
+					/* the original fails on wide inputs: not a regime */
+					free(j->ref_error);
+					j->ref_error = NULL;
+					trial_free(t);
+					j->nr_trials--;
+				} else if (k == 2 + NR_VARIATIONS && !ref_finite(j, t)) {
+					/* the original overflows there: not a regime */
+					log_msg("judge: no wide regime on %s: the original's "
+						"outputs are not finite", j->shapes[s].text);
+					trial_free(t);
+					j->nr_trials--;
+				}
 			}
 			continue;
 failed:

@@ -26,10 +26,13 @@
  *    and computes the reference outputs in the reference's own process.
  * 3. Per candidate: checks every trial (fresh buffers, poisoned outputs, a
  *    second run with another poison for determinism, a third at the same
- *    addresses with new inputs), runs its -fsanitize=undefined build on the
- *    small shapes, then times it interleaved with the reference, over three
- *    pairs of fresh processes (address-layout effects become spread, not
- *    speedup), or counts its instructions under valgrind.
+ *    addresses with new inputs, two more whose inputs differ from the one
+ *    before in one element, and on generated shapes the wide-magnitude
+ *    regime), runs its -fsanitize=undefined build on the small shapes,
+ *    then times it interleaved with the reference, over three pairs of
+ *    fresh processes (address-layout effects become spread, not speedup),
+ *    every timed call on inputs of its own, with sampled calls replayed
+ *    against the reference; or counts its instructions under valgrind.
  *
  * Verdicts and what they carry are in target.h; reasons are one line that
  * names the shape ("n=17 m=3 (ragged)").  Nothing a candidate prints is
@@ -51,7 +54,7 @@
 
 /* Raise whenever the judge gets stricter: it is part of every cache key, so
  * stored winners are re-judged. */
-#define JUDGE_POLICY_VERSION 1
+#define JUDGE_POLICY_VERSION 2
 
 int host_evaluate(const struct target_kernel *k, const char *const *cands, size_t n,
 		  const struct target_options *opt, struct target_result *res);

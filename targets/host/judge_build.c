@@ -164,7 +164,7 @@ static int link_job(struct bjob *b, const char *obj, const char *exe)
 	if (tool_job(b, "ld") < 0)
 		return -1;
 	strvec_pushv(&b->c.args, (const char *const[]){ b->j->cc, "-o", exe, obj,
-				 b->j->harness_o, "-lm", wraps, "-Wl,-z,noexecstack", NULL });
+				 b->j->harness_o, "-lm", wraps, "-Wl,-z,noexecstack,-z,relro,-z,now", NULL });
 	if (b->j->cuda) {
 		strvec_pushf(&b->c.args, "-L%s", b->j->cuda_lib);
 		strvec_pushf(&b->c.args, "-Wl,-rpath,%s", b->j->cuda_lib);
@@ -343,7 +343,7 @@ static void job_done(struct child *c, int code, void *data)
 		if (code == 0 && tool_job(b, "ubld") == 0) {
 			strvec_pushv(&b->c.args, (const char *const[]){ b->j->cc, "-o", "cand_ub",
 						 "cand_ub.o", b->j->harness_o, "-lm", wraps,
-						 "-Wl,-z,noexecstack", NULL });
+						 "-Wl,-z,noexecstack,-z,relro,-z,now", NULL });
 			b->step = B_UBLD;
 			queue(b);
 			break;

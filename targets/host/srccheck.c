@@ -87,6 +87,20 @@ int srccheck_includes(const char *cand, const char *ref, char **ret_rule, char *
 	int ret = 0;
 
 	*ret_rule = *ret_why = NULL;
+	/* file-system probes that are not #include lines: __has_include tells
+	 * whether a path exists, #pragma GCC dependency compares timestamps,
+	 * #embed reads bytes (the original's own use of them is its own) */
+	{
+		static const char *const probes[] = { "__has_include", "GCC dependency", "#embed",
+						      NULL };
+		size_t i;
+		for (i = 0; probes[i]; i++) {
+			const char *w = strstr(cand, probes[i]);
+			if (w && !strstr(ref, probes[i]))
+				return reject(ret_rule, ret_why, "include",
+					      xstrfmt("'%s' probes the file system", probes[i]));
+		}
+	}
 	includes_of(&c, cand);
 	includes_of(&r, ref);
 	for (p = c.buf; *p; p += strcspn(p, "\n") + 1) {
@@ -234,6 +248,7 @@ int srccheck_preprocessed(const char *text, size_t len, unsigned allow, char **r
 	struct strbuf sb = STRBUF_INIT;
 	const char *p = text, *end = text + len;
 	int bol = 1, ret = 0, sys = 0;
+	char *main_file = NULL;
 
 	*ret_rule = *ret_why = NULL;
 	while (p < end && !ret) {
@@ -245,9 +260,16 @@ int srccheck_preprocessed(const char *text, size_t len, unsigned allow, char **r
 				directive_text(&sb, q + 1, end);
 				if (starts_with(sb.buf, "pragma"))
 					ret = check_pragma(sb.buf, allow, ret_rule, ret_why);
-				/* a line marker: flag 3 is a system header */
-				else if (isdigit((unsigned char)sb.buf[0]) && strchr(sb.buf, '"'))
-					sys = !!strstr(strrchr(sb.buf, '"'), " 3");
+				/* a line marker: flag 3 is a system header, but not
+				 * in the main file (a system macro's expansion there) */
+				else if (isdigit((unsigned char)sb.buf[0]) && strchr(sb.buf, '"')) {
+					const char *f = strchr(sb.buf, '"'), *e = strrchr(sb.buf, '"');
+					if (!main_file)
+						main_file = xstrndup(f, (size_t)(e - f + 1));
+					sys = strstr(e, " 3") &&
+					      (strlen(main_file) != (size_t)(e - f + 1) ||
+					       strncmp(main_file, f, (size_t)(e - f + 1)));
+				}
 			}
 		}
 		bol = *p == '\n';
@@ -293,5 +315,6 @@ int srccheck_preprocessed(const char *text, size_t len, unsigned allow, char **r
 		p++;
 	}
 	strbuf_release(&sb);
+	free(main_file);
 	return ret;
 }

@@ -129,6 +129,7 @@ enum hp_abi {
 	HP_ABI_FSBASE = 1 << 2,
 	HP_ABI_GSBASE = 1 << 3,
 	HP_ABI_TCB = 1 << 4,          /* the thread control block header */
+	HP_ABI_LIBDATA = 1 << 5,      /* libgcc's __cpu_model, __cpu_features2 */
 };
 
 /*

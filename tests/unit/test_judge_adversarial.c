@@ -149,7 +149,7 @@ out:
 int main(void)
 {
 	static const char *const kernels[] = { "saxpy", "sgemm", "dgemv", "dot", "histogram",
-					       NULL };
+					       "gain_clamp", NULL };
 	char *dir = tk_src("tests/adversarial");
 	struct cheat *c = NULL;
 	int n = load(&c, dir), i, k, seen = 0;

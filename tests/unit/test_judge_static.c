@@ -14,8 +14,13 @@
 #include "fs.h"
 #include "xalloc.h"
 
+#include <fcntl.h>
+#include <signal.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/file.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 #include <math.h>
 
@@ -125,10 +130,14 @@ static void test_srccheck(void)
 	expect_src("void k(void) { __asm__(\"pause\"); }\n", 0, "asm");
 	expect_src("void k(void) { register long r asm(\"r12\"); (void)r; }\n", 0, "asm");
 	/* ... but system headers may use it (line markers with flag 3) */
-	expect_src("# 1 \"/usr/include/stdio.h\" 1 3 4\nint f(void) __asm__(\"g\");\n"
+	expect_src("# 1 \"k.c\"\n# 1 \"/usr/include/stdio.h\" 1 3 4\nint f(void) __asm__(\"g\");\n"
 		   "# 3 \"k.c\" 2\nvoid k(void) {}\n", 0, NULL);
-	expect_src("# 1 \"/usr/include/stdio.h\" 1 3 4\nint f(void);\n"
+	expect_src("# 1 \"k.c\"\n# 1 \"/usr/include/stdio.h\" 1 3 4\nint f(void);\n"
 		   "# 3 \"k.c\" 2\nvoid k(void) { __asm__(\"\"); }\n", 0, "asm");
+	/* a system macro's asm expanded in the candidate's own file */
+	expect_src("# 1 \"k.c\"\n# 1 \"/usr/include/fpu_control.h\" 1 3 4\nint f(void);\n"
+		   "# 3 \"k.c\" 2\nvoid k(void) {\n# 4 \"k.c\" 3 4\n __asm__(\"fldcw\")\n"
+		   "# 4 \"k.c\"\n; }\n", 0, "asm");
 	/* CPU state reached without asm: thread pointer, segments, clocks */
 	expect_src("void k(void) { void **t = __builtin_thread_pointer(); t[7] = 0; }\n", 0,
 		   "cpu-state");
@@ -156,6 +165,13 @@ static void test_srccheck(void)
 	free(r);
 	free(why);
 	CHECK(srccheck_includes("#define F \"x.h\"\n#include F\n", ref, &r, &why) == 1);
+	free(r);
+	free(why);
+	CHECK(srccheck_includes("#if __has_include(\"/home/u/.cache/accc/x\")\n#endif\n", ref, &r,
+				&why) == 1);
+	free(r);
+	free(why);
+	CHECK(srccheck_includes("#pragma GCC dependency \"/etc/passwd\"\n", ref, &r, &why) == 1);
 	free(r);
 	free(why);
 }
@@ -383,6 +399,50 @@ static void test_stats(void)
 	CHECK(m == 2.5);
 }
 
+/* One measurement lock per machine: judges of two different cache
+ * directories exclude each other; a dead holder releases it. */
+static void test_lock(void)
+{
+	struct judge a, b;
+	char *path = xstrfmt("%s/measure.lock", tmp), *da = xstrfmt("%s/cache-a", tmp);
+	char *db = xstrfmt("%s/cache-b", tmp);
+	int fd, st;
+	pid_t pid;
+
+	setenv("ACCC_MEASURE_LOCK", path, 1);
+	CHECK_STR(judge_lock_path(), path);
+	memset(&a, 0, sizeof(a));
+	memset(&b, 0, sizeof(b));
+	a.lock_fd = b.lock_fd = -1;
+	a.opt.lock_dir = da;
+	b.opt.lock_dir = db;
+	CHECK(judge_lock(&a) == 0 && a.lock_fd >= 0);
+	fd = open(path, O_RDONLY);
+	CHECK(fd >= 0);
+	/* another process (another flock) with another cache dir must wait */
+	pid = fork();
+	if (pid == 0)
+		_exit(flock(open(path, O_RDONLY), LOCK_EX | LOCK_NB) == 0 ? 0 : 1);
+	CHECK(pid > 0 && waitpid(pid, &st, 0) == pid && WIFEXITED(st) && WEXITSTATUS(st) == 1);
+	judge_unlock(&a);
+	CHECK(judge_lock(&b) == 0);
+	judge_unlock(&b);
+	/* a holder killed while holding it */
+	pid = fork();
+	if (pid == 0) {
+		if (judge_lock(&a) == 0)
+			kill(getpid(), SIGKILL);
+		_exit(2);
+	}
+	CHECK(pid > 0 && waitpid(pid, &st, 0) == pid && WIFSIGNALED(st));
+	CHECK(flock(fd, LOCK_EX | LOCK_NB) == 0);
+	close(fd);
+	unsetenv("ACCC_MEASURE_LOCK");
+	free(path);
+	free(da);
+	free(db);
+}
+
 int main(void)
 {
 	struct strbuf dir = STRBUF_INIT;
@@ -397,6 +457,7 @@ int main(void)
 	test_objcheck();
 	test_harness();
 	test_stats();
+	test_lock();
 	rm_rf(tmp);
 	strbuf_release(&dir);
 	return check_done();

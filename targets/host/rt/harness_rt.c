@@ -681,6 +681,10 @@ static void hx_segs(uint64_t *fs, uint64_t *gs)
 	}
 }
 
+/* libgcc's CPU model, writable data any object may import */
+extern struct { unsigned int v[4]; } __cpu_model;
+extern unsigned int __cpu_features2;
+
 #define HX_TCB_BYTES 0x80 /* tcbhead_t up to __glibc_unused2: self, dtv, guards, spare slots */
 
 /*
@@ -694,7 +698,7 @@ static int hx_one_call(struct hx_ctx *c, uint64_t seed)
 	uint32_t mx0, mx1;
 	uint16_t cw0, cw1;
 	uint64_t fs0, gs0, fs1, gs1, t0, t1, sent = seed ^ 0x7e57ab1e5eedull;
-	unsigned char tcb[HX_TCB_BYTES];
+	unsigned char tcb[HX_TCB_BYTES], cpu0[sizeof(__cpu_model) + 4];
 	size_t deep = HX_STACK_SIZE - HX_STACK_HOT;
 	int bad, i;
 
@@ -707,6 +711,8 @@ static int hx_one_call(struct hx_ctx *c, uint64_t seed)
 	hx_segs(&fs0, &gs0);
 	if (fs0)
 		memcpy(tcb, (const void *)(uintptr_t)fs0, sizeof(tcb));
+	memcpy(cpu0, &__cpu_model, sizeof(__cpu_model));
+	memcpy(cpu0 + sizeof(__cpu_model), &__cpu_features2, 4);
 	hx_clear_regs();
 	t0 = hx_now();
 	hx_in_call = 1;
@@ -728,6 +734,9 @@ static int hx_one_call(struct hx_ctx *c, uint64_t seed)
 		__asm__ volatile("wrgsbase %0" ::"r"(gs0));
 	if (fs0 && fs1 == fs0 && memcmp(tcb, (const void *)(uintptr_t)fs0, sizeof(tcb)))
 		bad |= HP_ABI_TCB;
+	if (memcmp(cpu0, &__cpu_model, sizeof(__cpu_model)) ||
+	    memcmp(cpu0 + sizeof(__cpu_model), &__cpu_features2, 4))
+		bad |= HP_ABI_LIBDATA;
 	hx_ret(&img, &c->ret);
 	hx_fp_state(&mx1, &cw1);
 	/* compare the control bits only: exception flags are sticky status */

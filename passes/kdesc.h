@@ -33,4 +33,12 @@ void kdesc_release(struct kdesc *kd);
 int kdesc_candidate(const struct detect *d, size_t ki, const char *variant,
 		    struct strbuf *out);
 
+/*
+ * An answer (or a file, or a stored entry) as a variant of kernel ki of d:
+ * answer_variant() against the unit of d, edits applied to `current` (NULL:
+ * the kernel as written).  Returns 0, or -1 with a reason.
+ */
+int kdesc_variant(const struct detect *d, size_t ki, const char *current, const char *answer,
+		  struct strbuf *out, struct strbuf *notes, struct strbuf *reason);
+
 #endif

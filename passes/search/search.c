@@ -506,13 +506,21 @@ static void add_nodes(struct search *s, int it, struct slot *code, size_t n)
 			nd->reason = xstrdup(sl->error);
 			continue;
 		}
-		if (llm_model_is_builtin(sl->model))
+		if (llm_model_is_builtin(sl->model)) {
 			strbuf_addstr(&c, sl->answer);
-		else if (prompt_extract_code(sl->answer, &c) < 0) {
-			nd->status = "no-code";
-			nd->reason = xstrdup("the answer holds no code block");
-			strbuf_release(&c);
-			continue;
+		} else {
+			struct strbuf notes = STRBUF_INIT, why = STRBUF_INIT;
+			int r = kdesc_variant(s->d, s->ki, s->nodes[sl->parent].code, sl->answer,
+					      &c, &notes, &why);
+			search_artifact(s, nd->id, "normalize.txt", notes.len ? notes.buf : NULL);
+			strbuf_release(&notes);
+			if (r < 0) {
+				nd->status = "no-code";
+				nd->reason = strbuf_detach(&why, NULL);
+				strbuf_release(&c);
+				continue;
+			}
+			strbuf_release(&why);
 		}
 		nd->code = strbuf_detach(&c, NULL);
 		search_artifact(s, nd->id, "c", nd->code);

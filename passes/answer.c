@@ -364,8 +364,11 @@ static size_t fenced_blocks(const char *answer, struct block **ret)
 		struct block b;
 		size_t tl;
 
-		if (p != answer && p[-1] != '\n' && p[-1] != ' ' && p[-1] != '\t') {
-			p += 3;
+		const char *bol = p;
+		while (bol > answer && (bol[-1] == ' ' || bol[-1] == '\t'))
+			bol--;
+		if (bol != answer && bol[-1] != '\n') {
+			p += 3; /* a fence starts its line */
 			continue;
 		}
 		if (!eol)
@@ -739,6 +742,10 @@ int answer_variant(const struct answer_ctx *ctx, const char *answer, struct strb
 
 	if (choose_code(ctx, answer, &code, notes, reason) < 0)
 		goto out;
+	if (!strncmp(code.buf + strspn(code.buf, " \t"), "```", 3) || strstr(code.buf, "\n```")) {
+		strbuf_addstr(reason, "the code holds a Markdown fence line");
+		goto out;
+	}
 	strbuf_add(&rest, ctx->unit, ctx->def_start);
 	strbuf_addch(&rest, '\n');
 	strbuf_add(&rest, ctx->unit + ctx->def_end, ctx->unit_len - ctx->def_end);
@@ -757,6 +764,11 @@ int answer_variant(const struct answer_ctx *ctx, const char *answer, struct strb
 		struct strbuf what = STRBUF_INIT;
 
 		first_line(code.buf + it->start, it->end - it->start, &what);
+		if (it->kind == IT_JUNK) {
+			strbuf_addf(reason, "the code has an incomplete item: '%s'", what.buf);
+			strbuf_release(&what);
+			goto out;
+		}
 		if (it->pp == PP_OPEN && it->test_only) {
 			int depth = 0;
 			size_t j;

@@ -82,6 +82,7 @@ static void node_release(struct node *n)
 	free(n->code);
 	free(n->reason);
 	free(n->feedback);
+	free(n->diag);
 }
 
 static void code_hash(const char *code, char ret[33])
@@ -113,6 +114,17 @@ static int budget_spent(struct search *s)
 
 /* ---- prompts ---- */
 
+static void add_indented(struct strbuf *out, const char *text)
+{
+	while (*text) {
+		size_t n = strcspn(text, "\n");
+		strbuf_addstr(out, "    ");
+		strbuf_add(out, text, n);
+		strbuf_addch(out, '\n');
+		text += n + (text[n] != 0);
+	}
+}
+
 /* What was tried from node `b`, and how the judge saw it. */
 static void describe_feedback(struct search *s, const struct node *b, struct strbuf *out)
 {
@@ -138,6 +150,8 @@ static void describe_feedback(struct search *s, const struct node *b, struct str
 		if (c->reason)
 			strbuf_addf(out, " (%.300s)", c->reason);
 		strbuf_addch(out, '\n');
+		if (c->diag)
+			add_indented(out, c->diag);
 	}
 	if (!out->len)
 		strbuf_addstr(out, "none yet (this is the original)");
@@ -535,18 +549,73 @@ static void add_nodes(struct search *s, int it, struct slot *code, size_t n)
 	}
 }
 
+/*
+ * What the model needs to learn from a failure, bounded (DIAG_LINES lines,
+ * DIAG_BYTES bytes, the cut said): the compiler's first lines, whose paths
+ * name the variant as the model wrote it (accc-variant/<kernel>.c, from the
+ * #line of the candidate unit); the first mismatch; a crash's signal.
+ */
+#define DIAG_LINES 20
+#define DIAG_BYTES 2048
+
+static char *diagnostics(const struct target_result *r)
+{
+	struct strbuf sb = STRBUF_INIT;
+	const char *p;
+	int lines = 0;
+
+	if (r->verdict == TV_COMPILE_ERROR && r->detail) {
+		for (p = r->detail; *p; ) {
+			size_t n = strcspn(p, "\n");
+			if (lines == DIAG_LINES || sb.len + n + 1 > DIAG_BYTES) {
+				strbuf_addstr(&sb, "[... the rest of the compiler's message cut]\n");
+				break;
+			}
+			/* a scratch directory is noise: keep the file's own name */
+			if (*p == '/') {
+				const char *colon = memchr(p, ':', n), *q = colon;
+				while (q && q > p && q[-1] != '/')
+					q--;
+				if (q) {
+					n -= (size_t)(q - p);
+					p = q;
+				}
+			}
+			strbuf_add(&sb, p, n);
+			strbuf_addch(&sb, '\n');
+			lines++;
+			p += n + (p[n] != 0);
+		}
+	} else if (r->verdict == TV_WRONG && r->buffer) {
+		strbuf_addf(&sb, "first mismatch: %s[%lld] is %.9g, the original gives %.9g",
+			    r->buffer, r->index, r->got, r->want);
+		if (r->shape)
+			strbuf_addf(&sb, " (shape %s)", r->shape);
+	} else if (r->verdict == TV_CRASH && r->signal) {
+		strbuf_addf(&sb, "killed by signal %d (%s)", r->signal, strsignal(r->signal));
+	}
+	strbuf_trim(&sb);
+	return sb.len ? strbuf_detach(&sb, NULL) : (strbuf_release(&sb), NULL);
+}
+
 static void take_result(struct search *s, struct node *nd, struct target_result *r)
 {
 	nd->status = target_verdict_name(r->verdict);
 	free(nd->reason);
 	nd->reason = r->reason ? xstrdup(r->reason) : NULL;
+	free(nd->diag);
+	nd->diag = diagnostics(r);
 	free(nd->feedback);
 	nd->feedback = r->feedback ? xstrdup(r->feedback) : NULL;
 	nd->timed = r->verdict == TV_OK && r->timed;
 	if (nd->timed)
 		nd->timing = r->timing;
-	if (nd->id)
-		search_artifact(s, nd->id, "verdict.txt", r->reason);
+	if (nd->id && r->reason) {
+		char *v = xstrfmt("%s\n%s%s", r->reason, nd->diag ? nd->diag : "",
+				  nd->diag ? "\n" : "");
+		search_artifact(s, nd->id, "verdict.txt", v);
+		free(v);
+	}
 }
 
 /*

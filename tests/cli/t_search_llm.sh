@@ -136,6 +136,15 @@ wrong_reason=$(sj '[n["reason"] for n in d["nodes"] if n["status"] == "wrong"][0
 check_fgrep "iteration 2 sees iteration 1's mismatch" "result: wrong ($wrong_reason)" "$P2"
 check_grep "iteration 2 sees iteration 1's speedup" "result: ok, [0-9]*\.[0-9][0-9]x the original" "$P2"
 check_grep "iteration 2 sees the answer without code" "result: no-code" "$P2"
+# the compiler's words, relative to the variant as the model wrote it
+check_py "a compile error keeps the compiler's first lines" \
+	'all("error:" in n["diagnostics"] and "accc-variant/saxpy.c:" in n["diagnostics"] and len(n["diagnostics"]) <= 2200 for n in d["nodes"] if n["status"] == "compile_error")'
+check_grep "the compile error's verdict holds the message" "accc-variant/saxpy.c:[0-9]*:[0-9]*: error:" \
+	"$R/n$(printf %03d "$broken").verdict.txt"
+check_grep "iteration 2 sees iteration 1's compiler message" "^    accc-variant/saxpy.c:[0-9]*:[0-9]*: error:" "$P2"
+check_py "a wrong answer keeps its first mismatch" \
+	'all(n["diagnostics"].startswith("first mismatch: y[") for n in d["nodes"] if n["status"] == "wrong")'
+check_grep "iteration 2 sees iteration 1's first mismatch" "^    first mismatch: y\[" "$P2"
 P1=$R/n001.plan-prompt.txt
 check_grep "iteration 1 had no feedback yet" "none yet (this is the original)" "$P1"
 check_nogrep "iteration 1 saw no attempts" "Earlier attempts" "$P1"

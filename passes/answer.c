@@ -859,3 +859,85 @@ out:
 	strbuf_release(&res);
 	return ret;
 }
+
+static size_t count_lines(const char *s, size_t len)
+{
+	size_t n = 1, i;
+
+	for (i = 0; i < len; i++)
+		n += s[i] == '\n';
+	return n;
+}
+
+/* The rank an item of the unit gets in the context, or -1 when not shown. */
+static int context_rank(const struct item *it, const char *unit, const char *code)
+{
+	if (it->pp == PP_INCLUDE)
+		return 0;
+	if (it->kind == IT_JUNK || it->pp == PP_OPEN || it->pp == PP_MID || it->pp == PP_CLOSE ||
+	    it->pp == PP_OTHER)
+		return -1;
+	if (it->name && !uses_word(code, strlen(code), it->name)) {
+		/* an enum's constants: any of them used */
+		if (strncmp(it->tokens, "enum", 4))
+			return -1;
+	}
+	if (!it->name) {
+		size_t p = it->start, a, b;
+		int used = 0;
+		while (!used && next_token(unit, it->end, &p, &a, &b))
+			if (is_ident(unit[a]) && b - a > 1) {
+				char *w = xstrndup(unit + a, b - a);
+				used = !is_keyword(unit, a, b) && uses_word(code, strlen(code), w);
+				free(w);
+			}
+		if (!used)
+			return -1;
+	}
+	if (it->kind == IT_FUNC)
+		return 1;
+	if (it->is_typedef || it->pp == PP_DEFINE)
+		return 2;
+	return 3;
+}
+
+void answer_context(const struct answer_ctx *ctx, const char *code, size_t max_lines,
+		    struct strbuf *out)
+{
+	struct strbuf rest = STRBUF_INIT;
+	struct strvec cut = STRVEC_INIT;
+	struct items u = { 0 };
+	size_t used = 0, i, cut_lines = 0;
+	int rank;
+
+	strbuf_add(&rest, ctx->unit, ctx->def_start);
+	split_items(rest.buf, rest.len, &u);
+	for (rank = 0; rank <= 3; rank++)
+		for (i = 0; i < u.nr; i++) {
+			const struct item *it = &u.v[i];
+			size_t n;
+			if (context_rank(it, rest.buf, code) != rank)
+				continue;
+			n = count_lines(rest.buf + it->start, it->end - it->start);
+			if (used + n > max_lines) {
+				cut_lines += n;
+				strvec_push(&cut, it->name ? it->name : "(unnamed)");
+				continue;
+			}
+			used += n;
+			strbuf_add(out, rest.buf + it->start, it->end - it->start);
+			strbuf_addch(out, '\n');
+		}
+	if (cut.nr) {
+		strbuf_addf(out, "/* %zu more lines of the unit not shown (line budget %zu):", cut_lines,
+			    max_lines);
+		for (i = 0; i < cut.nr; i++)
+			strbuf_addf(out, " %s", cut.v[i]);
+		strbuf_addstr(out, " */\n");
+	}
+	if (!out->len)
+		strbuf_addstr(out, "/* nothing: the kernel uses no other part of its unit */\n");
+	items_release(&u);
+	strvec_clear(&cut);
+	strbuf_release(&rest);
+}

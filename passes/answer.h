@@ -38,4 +38,13 @@ struct answer_ctx {
 int answer_variant(const struct answer_ctx *ctx, const char *answer, struct strbuf *out,
 		   struct strbuf *notes, struct strbuf *reason);
 
+/*
+ * The kernel's context as a prompt shows it: the unit's includes, then the
+ * static helpers the code uses, then its types and macros, then the rest it
+ * uses (tables, enum constants, declarations), at most max_lines lines; what
+ * was cut is said in a last line naming it.
+ */
+void answer_context(const struct answer_ctx *ctx, const char *code, size_t max_lines,
+		    struct strbuf *out);
+
 #endif

@@ -144,6 +144,29 @@ static void test_whole_file(const char *dir)
 	strbuf_release(&reason);
 }
 
+/* The prompts' context: what the kernel uses, bounded, the cut named. */
+static void test_context(void)
+{
+	struct strbuf sb = STRBUF_INIT;
+	const char *code = unit.buf + ctx.def_start;
+
+	answer_context(&ctx, code, 40, &sb);
+	CHECK(strstr(sb.buf, "#include <math.h>") != NULL);
+	CHECK(strstr(sb.buf, "static real clampr(real v") != NULL);
+	CHECK(strstr(sb.buf, "typedef float real;") != NULL);
+	CHECK(strstr(sb.buf, "#define TAPS 5") != NULL);
+	CHECK(strstr(sb.buf, "weights[TAPS]") != NULL);
+	CHECK(strstr(sb.buf, "PAD") == NULL); /* not used by the kernel */
+	CHECK(strstr(sb.buf, "not shown") == NULL);
+	/* helpers come before types */
+	CHECK(strstr(sb.buf, "clampr") < strstr(sb.buf, "typedef"));
+	strbuf_reset(&sb);
+	answer_context(&ctx, code, 6, &sb);
+	CHECK(strstr(sb.buf, "static real clampr(real v") != NULL);
+	CHECK(strstr(sb.buf, "lines of the unit not shown (line budget 6): real TAPS weights") != NULL);
+	strbuf_release(&sb);
+}
+
 int main(void)
 {
 	const char *src = getenv("ACCC_SRC");
@@ -157,6 +180,7 @@ int main(void)
 	load_unit(dir);
 	test_corpus(dir);
 	test_whole_file(dir);
+	test_context();
 	free(dir);
 	return check_done();
 }

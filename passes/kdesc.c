@@ -138,3 +138,14 @@ int kdesc_variant(const struct detect *d, size_t ki, const char *current, const 
 
 	return answer_variant(&ctx, answer, out, notes, reason);
 }
+
+void kdesc_context(const struct detect *d, size_t ki, const char *code, size_t max_lines,
+		   struct strbuf *out)
+{
+	const struct kernel *k = detect_kernel(d, ki);
+	const struct strbuf *text = detect_text(d);
+	struct answer_ctx ctx = { k->name, text->buf, text->len, k->def.start, k->def.end,
+				  NULL };
+
+	answer_context(&ctx, code, max_lines, out);
+}

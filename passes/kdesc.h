@@ -41,4 +41,8 @@ int kdesc_candidate(const struct detect *d, size_t ki, const char *variant,
 int kdesc_variant(const struct detect *d, size_t ki, const char *current, const char *answer,
 		  struct strbuf *out, struct strbuf *notes, struct strbuf *reason);
 
+/* The context of kernel ki that `code` uses (answer_context). */
+void kdesc_context(const struct detect *d, size_t ki, const char *code, size_t max_lines,
+		   struct strbuf *out);
+
 #endif

@@ -218,20 +218,27 @@ static void kernel_vars(struct search *s, const struct node *b, struct prompt_va
 	v[6] = (struct prompt_var){ "hints", hints->buf };
 }
 
+/* The line budget of the unit's context in a prompt. */
+#define CONTEXT_LINES 120
+
 static void plan_prompt(struct search *s, const struct node *b, struct strbuf *out)
 {
 	struct strbuf clauses = STRBUF_INIT, assumes = STRBUF_INIT, hints = STRBUF_INIT,
 		      menu = STRBUF_INIT, fb = STRBUF_INIT, hist = STRBUF_INIT;
-	struct prompt_var v[10];
+	struct prompt_var v[11];
+	struct strbuf context = STRBUF_INIT;
 
 	kernel_vars(s, b, v, &clauses, &assumes, &hints);
+	kdesc_context(s->d, s->ki, b->code, CONTEXT_LINES, &context);
+	v[10] = (struct prompt_var){ "context", context.buf };
 	dropout_menu(s, &menu);
 	describe_feedback(s, b, &fb);
 	describe_history(s, b, &hist);
 	v[7] = (struct prompt_var){ "menu", menu.buf };
 	v[8] = (struct prompt_var){ "feedback", fb.buf };
 	v[9] = (struct prompt_var){ "history", hist.buf };
-	prompt_fill(out, s->ps.plan.buf, v, 10);
+	prompt_fill(out, s->ps.plan.buf, v, 11);
+	strbuf_release(&context);
 	strbuf_release(&clauses);
 	strbuf_release(&assumes);
 	strbuf_release(&hints);
@@ -244,12 +251,16 @@ static void code_prompt(struct search *s, const struct node *b, const char *plan
 			struct strbuf *out)
 {
 	struct strbuf clauses = STRBUF_INIT, assumes = STRBUF_INIT, hints = STRBUF_INIT;
-	struct prompt_var v[9];
+	struct prompt_var v[10];
+	struct strbuf context = STRBUF_INIT;
 
 	kernel_vars(s, b, v, &clauses, &assumes, &hints);
+	kdesc_context(s->d, s->ki, b->code, CONTEXT_LINES, &context);
 	v[7] = (struct prompt_var){ "plan", plan };
 	v[8] = (struct prompt_var){ "signature", s->signature.buf };
-	prompt_fill(out, s->ps.implement.buf, v, 9);
+	v[9] = (struct prompt_var){ "context", context.buf };
+	prompt_fill(out, s->ps.implement.buf, v, 10);
+	strbuf_release(&context);
 	strbuf_release(&clauses);
 	strbuf_release(&assumes);
 	strbuf_release(&hints);
@@ -553,7 +564,7 @@ static void add_nodes(struct search *s, int it, struct slot *code, size_t n)
  * What the model needs to learn from a failure, bounded (DIAG_LINES lines,
  * DIAG_BYTES bytes, the cut said): the compiler's first lines, whose paths
  * name the variant as the model wrote it (accc-variant/<kernel>.c, from the
- * #line of the candidate unit); the first mismatch; a crash's signal.
+ * #line of the candidate unit); a crash's signal.
  */
 #define DIAG_LINES 20
 #define DIAG_BYTES 2048
@@ -586,14 +597,10 @@ static char *diagnostics(const struct target_result *r)
 			lines++;
 			p += n + (p[n] != 0);
 		}
-	} else if (r->verdict == TV_WRONG && r->buffer) {
-		strbuf_addf(&sb, "first mismatch: %s[%lld] is %.9g, the original gives %.9g",
-			    r->buffer, r->index, r->got, r->want);
-		if (r->shape)
-			strbuf_addf(&sb, " (shape %s)", r->shape);
-	} else if (r->verdict == TV_CRASH && r->signal) {
-		strbuf_addf(&sb, "killed by signal %d (%s)", r->signal, strsignal(r->signal));
 	}
+	/* a mismatch is the reason itself: the first one, with its values */
+	if (r->verdict == TV_CRASH && r->signal)
+		strbuf_addf(&sb, "killed by signal %d (%s)", r->signal, strsignal(r->signal));
 	strbuf_trim(&sb);
 	return sb.len ? strbuf_detach(&sb, NULL) : (strbuf_release(&sb), NULL);
 }
@@ -788,9 +795,9 @@ static int check_templates(struct search *s)
 	static const char *const arch[] = { "fingerprint", "compiler", "flags", NULL };
 	static const char *const rules[] = { "kernel_name", "signature", "allow", NULL };
 	static const char *const plan[] = { "arch", "menu", "rules", "kernel_name", "code",
-		"clauses", "assumes", "hints", "feedback", "history", NULL };
+		"clauses", "assumes", "hints", "feedback", "history", "context", NULL };
 	static const char *const impl[] = { "arch", "rules", "kernel_name", "signature",
-		"code", "plan", "clauses", "assumes", "hints", NULL };
+		"code", "plan", "clauses", "assumes", "hints", "context", NULL };
 	const struct { const char *file; const struct strbuf *t; const char *const *names; } all[] = {
 		{ "arch.md", &s->ps.arch, arch }, { "rules.md", &s->ps.rules, rules },
 		{ "plan.md", &s->ps.plan, plan }, { "implement.md", &s->ps.implement, impl },

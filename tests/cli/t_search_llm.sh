@@ -141,10 +141,6 @@ check_py "a compile error keeps the compiler's first lines" \
 	'all("error:" in n["diagnostics"] and "accc-variant/saxpy.c:" in n["diagnostics"] and len(n["diagnostics"]) <= 2200 for n in d["nodes"] if n["status"] == "compile_error")'
 check_grep "the compile error's verdict holds the message" "accc-variant/saxpy.c:[0-9]*:[0-9]*: error:" \
 	"$R/n$(printf %03d "$broken").verdict.txt"
-check_grep "iteration 2 sees iteration 1's compiler message" "^    accc-variant/saxpy.c:[0-9]*:[0-9]*: error:" "$P2"
-check_py "a wrong answer keeps its first mismatch" \
-	'all(n["diagnostics"].startswith("first mismatch: y[") for n in d["nodes"] if n["status"] == "wrong")'
-check_grep "iteration 2 sees iteration 1's first mismatch" "^    first mismatch: y\[" "$P2"
 P1=$R/n001.plan-prompt.txt
 check_grep "iteration 1 had no feedback yet" "none yet (this is the original)" "$P1"
 check_nogrep "iteration 1 saw no attempts" "Earlier attempts" "$P1"
@@ -155,6 +151,8 @@ check_grep "the winner's child sees its history" "^1\. PLAN-FAST.* -> x[0-9]*\.[
 check_grep "the winner's child sees its timing" "^ok, [0-9]*\.[0-9][0-9]x faster than the original" "$PW"
 check_grep "the winner's child is shown the winner's code" "saxpy_accc_sse4" "$PW"
 check_grep "a code prompt carries its plan" "PLAN-FAST" "$R/n001.code-prompt.txt"
+check_grep "a code prompt shows the unit's context" "do not redefine them" "$R/n001.code-prompt.txt"
+check_grep "a plan prompt shows the unit's context" "do not redefine them" "$P1"
 
 # --- 5. the response store: a repeated search never pays twice
 # Prompts of a second iteration carry fresh timings (and the judge's random

@@ -57,6 +57,31 @@ static void print_result(const char *name, const struct target_result *r)
 		printf("%s\n", r->detail);
 }
 
+/* A variant file as any answer: normalized (answer.h), the notes logged.
+ * Returns 0 with v replaced, or -1 (the error names the file). */
+static int normalize_file(const struct detect *d, size_t ki, const char *path,
+			  struct strbuf *v)
+{
+	struct strbuf out = STRBUF_INIT, notes = STRBUF_INIT, why = STRBUF_INIT;
+	int ret = 0;
+
+	if (kdesc_variant(d, ki, NULL, v->buf, &out, &notes, &why) < 0) {
+		ret = error("'%s' is not a variant of '%s': %s", path, detect_kernel(d, ki)->name,
+			    why.buf);
+		strbuf_release(v);
+	} else {
+		if (notes.len)
+			log_msg("judge: '%s' normalized:\n%s", path, notes.buf);
+		strbuf_release(v);
+		*v = out;
+		strbuf_init(&out, 0);
+	}
+	strbuf_release(&out);
+	strbuf_release(&notes);
+	strbuf_release(&why);
+	return ret;
+}
+
 static int judge_variants(const struct file_opts *o, const struct detect *d, size_t ki)
 {
 	const struct kernel *k = detect_kernel(d, ki);
@@ -83,6 +108,8 @@ static int judge_variants(const struct file_opts *o, const struct detect *d, siz
 			strbuf_release(&v);
 			goto out_kd;
 		}
+		if (normalize_file(d, ki, o->rest.v[i], &v) < 0)
+			goto out_kd;
 		kdesc_candidate(d, ki, v.buf, &units[i]);
 		cands[i] = units[i].buf;
 		strbuf_release(&v);

@@ -179,12 +179,27 @@ static int load_replacements(struct compile_job *job, const struct detect *d)
 			strbuf_release(&sb);
 			break;
 		}
-		if (!strcmp(detect_kernel(d, (size_t)k)->pragma.target, "cuda"))
+		if (!strcmp(detect_kernel(d, (size_t)k)->pragma.target, "cuda")) {
 			add_cuda_variant(job, d, detect_kernel(d, (size_t)k),
 					 strbuf_detach(&sb, NULL));
-		else
-			add_replacement(job, detect_kernel(d, (size_t)k),
-					strbuf_detach(&sb, NULL));
+		} else {
+			struct strbuf v = STRBUF_INIT, notes = STRBUF_INIT, why = STRBUF_INIT;
+			if (kdesc_variant(d, (size_t)k, NULL, sb.buf, &v, &notes, &why) < 0) {
+				ret = error("ACCC_REPLACE '%s' is not a variant of '%s': %s", eq + 1,
+					    item, why.buf);
+			} else {
+				if (notes.len)
+					log_msg("ACCC_REPLACE '%s' normalized:\n%s", eq + 1, notes.buf);
+				add_replacement(job, detect_kernel(d, (size_t)k),
+						strbuf_detach(&v, NULL));
+			}
+			strbuf_release(&v);
+			strbuf_release(&notes);
+			strbuf_release(&why);
+			strbuf_release(&sb);
+			if (ret)
+				break;
+		}
 	}
 	free(copy);
 	return ret;

@@ -14,6 +14,7 @@
 #include "fs.h"
 #include "kdesc.h"
 #include "key.h"
+#include "normalize.h"
 #include "log.h"
 #include "search.h"
 #include "target.h"
@@ -46,6 +47,19 @@ struct optimizer {
 	struct optimizer_outcome last;
 };
 
+static int same_tokens(const char *a, const char *b)
+{
+	struct strbuf x = STRBUF_INIT, y = STRBUF_INIT;
+	int ret;
+
+	normalize_c(a, strlen(a), &x);
+	normalize_c(b, strlen(b), &y);
+	ret = !strcmp(x.buf, y.buf);
+	strbuf_release(&x);
+	strbuf_release(&y);
+	return ret;
+}
+
 /* Correctness of an entry's variant on this machine (no timing). */
 static int verify_entry(const struct cache_entry *e, void *data)
 {
@@ -57,6 +71,22 @@ static int verify_entry(const struct cache_entry *e, void *data)
 	const char *cand;
 	int ret;
 
+	struct strbuf norm = STRBUF_INIT, notes = STRBUF_INIT, why = STRBUF_INIT;
+
+	/* an entry is a variant in normal form (answer.h): anything else,
+	 * whatever a teammate's accc stored, is refused */
+	if (kdesc_variant(o->d, o->ki, NULL, e->source.buf, &norm, &notes, &why) < 0 ||
+	    !same_tokens(norm.buf, e->source.buf)) {
+		log_msg("verify of '%s' from a remote: not a variant in normal form (%s%s)",
+			e->kernel, why.len ? why.buf : "", notes.buf);
+		strbuf_release(&norm);
+		strbuf_release(&notes);
+		strbuf_release(&why);
+		return -1;
+	}
+	strbuf_release(&norm);
+	strbuf_release(&notes);
+	strbuf_release(&why);
 	if (!t || kdesc_candidate(o->d, o->ki, e->source.buf, &unit) < 0) {
 		strbuf_release(&unit);
 		return 1; /* cannot tell */

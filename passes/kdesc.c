@@ -1,4 +1,5 @@
 #include "kdesc.h"
+#include "answer.h"
 #include "extract.h"
 #include "fs.h"
 #include "log.h"
@@ -127,4 +128,26 @@ int kdesc_candidate(const struct detect *d, size_t ki, const char *variant,
 		    struct strbuf *out)
 {
 	return extract_unit(d, ki, variant, out);
+}
+
+int kdesc_variant(const struct detect *d, size_t ki, const char *current, const char *answer,
+		  struct strbuf *out, struct strbuf *notes, struct strbuf *reason)
+{
+	const struct kernel *k = detect_kernel(d, ki);
+	const struct strbuf *text = detect_text(d);
+	struct answer_ctx ctx = { k->name, text->buf, text->len, k->def.start, k->def.end,
+				  current };
+
+	return answer_variant(&ctx, answer, out, notes, reason);
+}
+
+void kdesc_context(const struct detect *d, size_t ki, const char *code, size_t max_lines,
+		   struct strbuf *out)
+{
+	const struct kernel *k = detect_kernel(d, ki);
+	const struct strbuf *text = detect_text(d);
+	struct answer_ctx ctx = { k->name, text->buf, text->len, k->def.start, k->def.end,
+				  NULL };
+
+	answer_context(&ctx, code, max_lines, out);
 }

@@ -33,4 +33,16 @@ void kdesc_release(struct kdesc *kd);
 int kdesc_candidate(const struct detect *d, size_t ki, const char *variant,
 		    struct strbuf *out);
 
+/*
+ * An answer (or a file, or a stored entry) as a variant of kernel ki of d:
+ * answer_variant() against the unit of d, edits applied to `current` (NULL:
+ * the kernel as written).  Returns 0, or -1 with a reason.
+ */
+int kdesc_variant(const struct detect *d, size_t ki, const char *current, const char *answer,
+		  struct strbuf *out, struct strbuf *notes, struct strbuf *reason);
+
+/* The context of kernel ki that `code` uses (answer_context). */
+void kdesc_context(const struct detect *d, size_t ki, const char *code, size_t max_lines,
+		   struct strbuf *out);
+
 #endif

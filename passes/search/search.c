@@ -83,6 +83,7 @@ static void node_release(struct node *n)
 	free(n->code);
 	free(n->reason);
 	free(n->feedback);
+	free(n->diag);
 }
 
 static void code_hash(const char *code, char ret[33])
@@ -114,6 +115,17 @@ static int budget_spent(struct search *s)
 
 /* ---- prompts ---- */
 
+static void add_indented(struct strbuf *out, const char *text)
+{
+	while (*text) {
+		size_t n = strcspn(text, "\n");
+		strbuf_addstr(out, "    ");
+		strbuf_add(out, text, n);
+		strbuf_addch(out, '\n');
+		text += n + (text[n] != 0);
+	}
+}
+
 /* What was tried from node `b`, and how the judge saw it. */
 static void describe_feedback(struct search *s, const struct node *b, struct strbuf *out)
 {
@@ -139,6 +151,8 @@ static void describe_feedback(struct search *s, const struct node *b, struct str
 		if (c->reason)
 			strbuf_addf(out, " (%.300s)", c->reason);
 		strbuf_addch(out, '\n');
+		if (c->diag)
+			add_indented(out, c->diag);
 	}
 	if (!out->len)
 		strbuf_addstr(out, "none yet (this is the original)");
@@ -205,20 +219,27 @@ static void kernel_vars(struct search *s, const struct node *b, struct prompt_va
 	v[6] = (struct prompt_var){ "hints", hints->buf };
 }
 
+/* The line budget of the unit's context in a prompt. */
+#define CONTEXT_LINES 120
+
 static void plan_prompt(struct search *s, const struct node *b, struct strbuf *out)
 {
 	struct strbuf clauses = STRBUF_INIT, assumes = STRBUF_INIT, hints = STRBUF_INIT,
 		      menu = STRBUF_INIT, fb = STRBUF_INIT, hist = STRBUF_INIT;
-	struct prompt_var v[10];
+	struct prompt_var v[11];
+	struct strbuf context = STRBUF_INIT;
 
 	kernel_vars(s, b, v, &clauses, &assumes, &hints);
+	kdesc_context(s->d, s->ki, b->code, CONTEXT_LINES, &context);
+	v[10] = (struct prompt_var){ "context", context.buf };
 	dropout_menu(s, &menu);
 	describe_feedback(s, b, &fb);
 	describe_history(s, b, &hist);
 	v[7] = (struct prompt_var){ "menu", menu.buf };
 	v[8] = (struct prompt_var){ "feedback", fb.buf };
 	v[9] = (struct prompt_var){ "history", hist.buf };
-	prompt_fill(out, s->ps.plan.buf, v, 10);
+	prompt_fill(out, s->ps.plan.buf, v, 11);
+	strbuf_release(&context);
 	strbuf_release(&clauses);
 	strbuf_release(&assumes);
 	strbuf_release(&hints);
@@ -231,12 +252,16 @@ static void code_prompt(struct search *s, const struct node *b, const char *plan
 			struct strbuf *out)
 {
 	struct strbuf clauses = STRBUF_INIT, assumes = STRBUF_INIT, hints = STRBUF_INIT;
-	struct prompt_var v[9];
+	struct prompt_var v[10];
+	struct strbuf context = STRBUF_INIT;
 
 	kernel_vars(s, b, v, &clauses, &assumes, &hints);
+	kdesc_context(s->d, s->ki, b->code, CONTEXT_LINES, &context);
 	v[7] = (struct prompt_var){ "plan", plan };
 	v[8] = (struct prompt_var){ "signature", s->signature.buf };
-	prompt_fill(out, s->ps.implement.buf, v, 9);
+	v[9] = (struct prompt_var){ "context", context.buf };
+	prompt_fill(out, s->ps.implement.buf, v, 10);
+	strbuf_release(&context);
 	strbuf_release(&clauses);
 	strbuf_release(&assumes);
 	strbuf_release(&hints);
@@ -518,13 +543,21 @@ static void add_nodes(struct search *s, int it, struct slot *code, size_t n)
 			nd->reason = xstrdup(sl->error);
 			continue;
 		}
-		if (llm_model_is_builtin(sl->model))
+		if (llm_model_is_builtin(sl->model)) {
 			strbuf_addstr(&c, sl->answer);
-		else if (prompt_extract_code(sl->answer, &c) < 0) {
-			nd->status = "no-code";
-			nd->reason = xstrdup("the answer holds no code block");
-			strbuf_release(&c);
-			continue;
+		} else {
+			struct strbuf notes = STRBUF_INIT, why = STRBUF_INIT;
+			int r = kdesc_variant(s->d, s->ki, s->nodes[sl->parent].code, sl->answer,
+					      &c, &notes, &why);
+			search_artifact(s, nd->id, "normalize.txt", notes.len ? notes.buf : NULL);
+			strbuf_release(&notes);
+			if (r < 0) {
+				nd->status = "no-code";
+				nd->reason = strbuf_detach(&why, NULL);
+				strbuf_release(&c);
+				continue;
+			}
+			strbuf_release(&why);
 		}
 		nd->code = strbuf_detach(&c, NULL);
 		search_artifact(s, nd->id, "c", nd->code);
@@ -539,18 +572,69 @@ static void add_nodes(struct search *s, int it, struct slot *code, size_t n)
 	}
 }
 
+/*
+ * What the model needs to learn from a failure, bounded (DIAG_LINES lines,
+ * DIAG_BYTES bytes, the cut said): the compiler's first lines, whose paths
+ * name the variant as the model wrote it (accc-variant/<kernel>.c, from the
+ * #line of the candidate unit); a crash's signal.
+ */
+#define DIAG_LINES 20
+#define DIAG_BYTES 2048
+
+static char *diagnostics(const struct target_result *r)
+{
+	struct strbuf sb = STRBUF_INIT;
+	const char *p;
+	int lines = 0;
+
+	if (r->verdict == TV_COMPILE_ERROR && r->detail) {
+		for (p = r->detail; *p; ) {
+			size_t n = strcspn(p, "\n");
+			if (lines == DIAG_LINES || sb.len + n + 1 > DIAG_BYTES) {
+				strbuf_addstr(&sb, "[... the rest of the compiler's message cut]\n");
+				break;
+			}
+			/* a scratch directory is noise: keep the file's own name */
+			if (*p == '/') {
+				const char *colon = memchr(p, ':', n), *q = colon;
+				while (q && q > p && q[-1] != '/')
+					q--;
+				if (q) {
+					n -= (size_t)(q - p);
+					p = q;
+				}
+			}
+			strbuf_add(&sb, p, n);
+			strbuf_addch(&sb, '\n');
+			lines++;
+			p += n + (p[n] != 0);
+		}
+	}
+	/* a mismatch is the reason itself: the first one, with its values */
+	if (r->verdict == TV_CRASH && r->signal)
+		strbuf_addf(&sb, "killed by signal %d (%s)", r->signal, strsignal(r->signal));
+	strbuf_trim(&sb);
+	return sb.len ? strbuf_detach(&sb, NULL) : (strbuf_release(&sb), NULL);
+}
+
 static void take_result(struct search *s, struct node *nd, struct target_result *r)
 {
 	nd->status = target_verdict_name(r->verdict);
 	free(nd->reason);
 	nd->reason = r->reason ? xstrdup(r->reason) : NULL;
+	free(nd->diag);
+	nd->diag = diagnostics(r);
 	free(nd->feedback);
 	nd->feedback = r->feedback ? xstrdup(r->feedback) : NULL;
 	nd->timed = r->verdict == TV_OK && r->timed;
 	if (nd->timed)
 		nd->timing = r->timing;
-	if (nd->id)
-		search_artifact(s, nd->id, "verdict.txt", r->reason);
+	if (nd->id && r->reason) {
+		char *v = xstrfmt("%s\n%s%s", r->reason, nd->diag ? nd->diag : "",
+				  nd->diag ? "\n" : "");
+		search_artifact(s, nd->id, "verdict.txt", v);
+		free(v);
+	}
 }
 
 /*
@@ -769,9 +853,9 @@ static int check_templates(struct search *s)
 	static const char *const arch[] = { "fingerprint", "compiler", "flags", NULL };
 	static const char *const rules[] = { "kernel_name", "signature", "allow", NULL };
 	static const char *const plan[] = { "arch", "menu", "rules", "kernel_name", "code",
-		"clauses", "assumes", "hints", "feedback", "history", NULL };
+		"clauses", "assumes", "hints", "feedback", "history", "context", NULL };
 	static const char *const impl[] = { "arch", "rules", "kernel_name", "signature",
-		"code", "plan", "clauses", "assumes", "hints", NULL };
+		"code", "plan", "clauses", "assumes", "hints", "context", NULL };
 	const struct { const char *file; const struct strbuf *t; const char *const *names; } all[] = {
 		{ "arch.md", &s->ps.arch, arch }, { "rules.md", &s->ps.rules, rules },
 		{ "plan.md", &s->ps.plan, plan }, { "implement.md", &s->ps.implement, impl },

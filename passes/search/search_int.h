@@ -17,6 +17,8 @@ struct node {
 				   or a verdict name */
 	char *reason;           /* one line */
 	char *feedback;         /* judge's remarks, or NULL */
+	char *diag;             /* the compiler's first lines, the first mismatch or
+				   the crash's signal (bounded), or NULL */
 	struct target_timing timing;
 	int timed;
 	long tokens_in, tokens_out;

@@ -63,6 +63,8 @@ static cJSON *node_json(const struct node *n)
 		cJSON_AddStringToObject(o, "code_model", n->code_model);
 	if (n->reason)
 		cJSON_AddStringToObject(o, "reason", n->reason);
+	if (n->diag)
+		cJSON_AddStringToObject(o, "diagnostics", n->diag);
 	if (n->dup_of >= 0)
 		cJSON_AddNumberToObject(o, "duplicate_of", n->dup_of);
 	if (n->code)

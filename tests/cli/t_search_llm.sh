@@ -136,6 +136,11 @@ wrong_reason=$(sj '[n["reason"] for n in d["nodes"] if n["status"] == "wrong"][0
 check_fgrep "iteration 2 sees iteration 1's mismatch" "result: wrong ($wrong_reason)" "$P2"
 check_grep "iteration 2 sees iteration 1's speedup" "result: ok, [0-9]*\.[0-9][0-9]x the original" "$P2"
 check_grep "iteration 2 sees the answer without code" "result: no-code" "$P2"
+# the compiler's words, relative to the variant as the model wrote it
+check_py "a compile error keeps the compiler's first lines" \
+	'all("error:" in n["diagnostics"] and "accc-variant/saxpy.c:" in n["diagnostics"] and len(n["diagnostics"]) <= 2200 for n in d["nodes"] if n["status"] == "compile_error")'
+check_grep "the compile error's verdict holds the message" "accc-variant/saxpy.c:[0-9]*:[0-9]*: error:" \
+	"$R/n$(printf %03d "$broken").verdict.txt"
 P1=$R/n001.plan-prompt.txt
 check_grep "iteration 1 had no feedback yet" "none yet (this is the original)" "$P1"
 check_nogrep "iteration 1 saw no attempts" "Earlier attempts" "$P1"
@@ -146,6 +151,8 @@ check_grep "the winner's child sees its history" "^1\. PLAN-FAST.* -> x[0-9]*\.[
 check_grep "the winner's child sees its timing" "^ok, [0-9]*\.[0-9][0-9]x faster than the original" "$PW"
 check_grep "the winner's child is shown the winner's code" "saxpy_accc_sse4" "$PW"
 check_grep "a code prompt carries its plan" "PLAN-FAST" "$R/n001.code-prompt.txt"
+check_grep "a code prompt shows the unit's context" "do not redefine them" "$R/n001.code-prompt.txt"
+check_grep "a plan prompt shows the unit's context" "do not redefine them" "$P1"
 
 # --- 5. the response store: a repeated search never pays twice
 # Prompts of a second iteration carry fresh timings (and the judge's random

@@ -117,6 +117,37 @@ check_grep "_Pragma through a macro" "^viamacro	mac.c:3	target=host" mac.out
 check_grep "_Pragma operator" "^direct	mac.c:4	target=host" mac.out
 run_cap macc "$ACCC" gcc -Wall -Werror -c mac.c -o mac.o
 check_eq "_Pragma forms are consumed too" "$(cat macc.rc)" 0
+# the pragma's text as an argument of a macro, defined here or in a header
+cat > autocomp.h <<'C'
+#define AUTOCOMP(text) _Pragma(text)
+#define AUTOCOMP_WORDS(w) _Pragma(#w)
+C
+cat > arg.c <<'C'
+#define AUTOCOMP_HERE(text) _Pragma(text)
+#include "autocomp.h"
+AUTOCOMP_HERE("autocomp inout(a[n]) args(n=64)")
+void here(int n, float *a) { for (int i = 0; i < n; i++) a[i] += 1; }
+AUTOCOMP("autocomp inout(b[n]) args(n=8)")
+void header(int n, float *b) { b[0] = n; }
+AUTOCOMP_WORDS(autocomp inout(c[n]) args(n=8))
+void words(int n, float *c) { c[0] = n; }
+#if 0
+AUTOCOMP("autocomp garbage(")
+#endif
+C
+run_cap arg "$ACCC" kernels arg.c
+check_grep "_Pragma(text) defined in the file" "^here	arg.c:4	target=host" arg.out
+check_grep "_Pragma(text) defined in a header" "^header	arg.c:6	target=host" arg.out
+check_grep "_Pragma(#text) defined in a header" "^words	arg.c:8	target=host" arg.out
+check_eq "...and nothing else (#if 0 hides one)" "$(wc -l < arg.out)" 3
+for c in "$GCC" clang-19; do
+	command -v $c >/dev/null || continue
+	run_cap argc "$ACCC" $c -Wall -Wunknown-pragmas -Werror -c arg.c -o arg.o
+	check_eq "$c -Werror: the macro's pragmas are erased" "$(cat argc.rc) $(cat argc.err)" "0 "
+done
+printf '#include "autocomp.h"\n\nAUTOCOMP("autocomp inout(a[n]) bogus")\nvoid f(int n, float *a) { a[0] = n; }\n' > argbad.c
+run_cap argbad "$ACCC" gcc -c argbad.c
+check_eq "an error in a macro argument points into it" "$(head -n1 argbad.err)" "argbad.c:3:32: error: autocomp: unknown clause 'bogus'"
 
 # --- libclang cannot parse what gcc accepts: compiled unchanged, logged
 cat > nested.c <<'C'

@@ -41,6 +41,36 @@ cp w.c w.c.orig; cp ref/w.c w.c; cp ref/w.c sub/w.c
 cp w.c.orig w.c; cp w.c sub/w.c
 check_same "-g object identical" g1.o g2.o
 check_same "-g object identical from a subdirectory" g3.o g4.o
+# ...also when a quoted header contributes debug info, its warnings and
+# dependency lines name it as the compiler does ("qh.h", not "./qh.h")
+mkdir -p qg/sub qg/inc qg/ref
+printf 'static inline float twice(float v) { int unused; return v * 2; }\n' > qg/qh.h
+printf 'static inline float thrice(float v) { return v * 3; }\n' > qg/inc/qi.h
+printf '#include "qh.h"\n#include "qi.h"\n#pragma autocomp inout(a[n]) args(n=64)\nvoid k(int n, float *a) { for (int i = 0; i < n; i++) a[i] = twice(thrice(a[i])); }\n' > qg/q.c
+cp qg/qh.h qg/sub/; cp qg/q.c qg/sub/
+strip_pragma qg/q.c > qg/ref/q.c
+qcc() { # name, then the compile's arguments: writes qg/name.{o,d,err}
+	local n=$1; shift
+	(cd qg && "$@" -g -O2 -Wall -Iinc -MD -MF $n.d -c -o $n.o 2> $n.err)
+	sed -i "s/^$n.o:/o.o:/" qg/$n.d
+}
+for src in q.c sub/q.c $PWD/qg/q.c; do
+	qcc acc "$ACCC" "$GCC" $src
+	cp qg/ref/q.c qg/q.c; cp qg/ref/q.c qg/sub/q.c
+	qcc ref "$GCC" $src
+	printf '#include "qh.h"\n#include "qi.h"\n#pragma autocomp inout(a[n]) args(n=64)\nvoid k(int n, float *a) { for (int i = 0; i < n; i++) a[i] = twice(thrice(a[i])); }\n' > qg/q.c
+	cp qg/q.c qg/sub/q.c
+	src=${src#$PWD/}
+	check_same "-g, quoted headers, $src: object identical" qg/acc.o qg/ref.o
+	check_eq "-g, quoted headers, $src: line table" \
+		"$(readelf --debug-dump=line qg/acc.o | sed -n '/Directory Table/,/Line Number Statements/p')" \
+		"$(readelf --debug-dump=line qg/ref.o | sed -n '/Directory Table/,/Line Number Statements/p')"
+	# the same rules; the compiler wraps lines by the length of what it wrote
+	check_eq "-g, quoted headers, $src: dependency file" \
+		"$(sed -z 's/\\\n//g' qg/acc.d | tr -s ' ')" "$(sed -z 's/\\\n//g' qg/ref.d | tr -s ' ')"
+	check_same "-g, quoted headers, $src: warnings" qg/acc.err qg/ref.err
+done
+check_eq "no copy left next to the source" "$(ls -A qg | grep -c accc)" 0
 # quoted includes still resolve next to the original
 printf '#define HDR_VALUE 7\n' > sub/local.h
 printf '#include "local.h"\n#pragma autocomp inout(x[1])\nvoid k(int *x) { x[0] = HDR_VALUE; }\n' > sub/inc.c

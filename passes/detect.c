@@ -332,22 +332,36 @@ static int macro_arg(const struct detect *d, size_t use, size_t end,
 	return 0;
 }
 
+/* Index of the first body token of macro `m`, whose tokens are
+ * toks[0..n): after its name and parameter list. */
+static unsigned macro_body(struct detect *d, CXCursor m, CXToken *toks, unsigned n)
+{
+	unsigned i;
+
+	if (!clang_Cursor_isMacroFunctionLike(m))
+		return 1;
+	for (i = 2; i < n; i++) {
+		char *sp = detect_cxstr(clang_getTokenSpelling(d->tu, toks[i]));
+		int stop = !strcmp(sp, ")");
+		free(sp);
+		if (stop)
+			break;
+	}
+	return i + 1;
+}
+
 /* Position of parameter `name` among those of function-like macro `m`,
- * whose tokens are toks[0..n), or -1. */
+ * or -1. */
 static long macro_param(struct detect *d, CXCursor m, CXToken *toks, unsigned n,
 			const char *name)
 {
-	unsigned i;
+	unsigned i, body = macro_body(d, m, toks, n);
 	long k = 0;
 
-	if (!clang_Cursor_isMacroFunctionLike(m))
-		return -1;
-	for (i = 2; i < n; i++) {
+	for (i = 2; i + 1 < body; i++) {
 		char *sp = detect_cxstr(clang_getTokenSpelling(d->tu, toks[i]));
-		int stop = !strcmp(sp, ")"), hit = !strcmp(sp, name);
+		int hit = !strcmp(sp, name);
 		free(sp);
-		if (stop)
-			return -1;
 		if (hit)
 			return k;
 		if (clang_getTokenKind(toks[i]) == CXToken_Punctuation)
@@ -388,24 +402,12 @@ static int pragma_from_param(struct detect *d, const struct expansion *x,
 	return 1;
 }
 
-/* Whether the body of macro `m` is nothing but the _Pragma operator that
- * ends at token `last`: then erasing its use erases only the pragma. */
-static int body_is_pragma(CXCursor m, CXToken *toks, unsigned n,
-			  unsigned first, unsigned last, struct detect *d)
+/* Whether the body of macro `m` is nothing but the _Pragma operator from
+ * token `first` to `last`: then erasing its use erases only the pragma. */
+static int body_is_pragma(struct detect *d, CXCursor m, CXToken *toks, unsigned n,
+			  unsigned first, unsigned last)
 {
-	unsigned i = 1;
-
-	if (clang_Cursor_isMacroFunctionLike(m)) {
-		for (; i < n; i++) {
-			char *sp = detect_cxstr(clang_getTokenSpelling(d->tu, toks[i]));
-			int stop = !strcmp(sp, ")");
-			free(sp);
-			if (stop)
-				break;
-		}
-		i++;
-	}
-	return i == first && last + 1 == n;
+	return macro_body(d, m, toks, n) == first && last + 1 == n;
 }
 
 /* Look for `_Pragma("autocomp ...")` in the tokens of macro `m`, following
@@ -442,7 +444,7 @@ static int pragma_from_macro(struct detect *d, CXCursor m,
 			if (ok && strip_autocomp(pa)) {
 				found = 1;
 				if (x && (param || !detect_main_offset(d, clang_getRangeStart(clang_getTokenExtent(d->tu, toks[i])), &lit_off)) &&
-				    body_is_pragma(m, toks, n, i, last, d)) {
+				    body_is_pragma(d, m, toks, n, i, last)) {
 					/* the use is the pragma: erase it */
 					pa->site.start = x->off;
 					pa->site.end = x->end;

@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 /* The dependency file the compiler will write, or NULL. */
 static char *dep_file_path(const struct compile_args *ca, const char *output)
@@ -96,8 +97,10 @@ static int compile_copy(struct unit_copy *u, int hold, int syntax)
 
 	path_dirname(&srcdir, u->ca->src);
 	strvec_push(&c.args, u->cc);
-	strvec_push(&c.args, "-iquote");
-	strvec_push(&c.args, srcdir.buf);
+	if (!u->here) {
+		strvec_push(&c.args, "-iquote");
+		strvec_push(&c.args, srcdir.buf);
+	}
 	for (i = 0; i < u->ca->args.nr; i++) {
 		const char *a = u->ca->args.v[i];
 		if (syntax && i != u->ca->src_index && (!strcmp(a, "-c") || starts_with(a, "-o"))) {
@@ -113,7 +116,9 @@ static int compile_copy(struct unit_copy *u, int hold, int syntax)
 		strvec_push(&c.args, u->output);
 	}
 	/* debug info names the source as the user wrote it */
-	if (!strcmp(srcdir.buf, ".") && !strchr(u->ca->src, '/'))
+	if (u->here)
+		strvec_pushf(&c.args, "-fdebug-prefix-map=%s=%s", u->tmpsrc.buf, u->ca->src);
+	else if (!strcmp(srcdir.buf, ".") && !strchr(u->ca->src, '/'))
 		strvec_pushf(&c.args, "-fdebug-prefix-map=%s/=", u->tmpdir.buf);
 	else
 		strvec_pushf(&c.args, "-fdebug-prefix-map=%s=%s", u->tmpdir.buf, srcdir.buf);
@@ -147,8 +152,27 @@ int unit_copy_init(struct unit_copy *u, const char *cc, const struct compile_arg
 	u->output = unit_copy_output_name(ca);
 	if (make_tmpdir(&u->tmpdir, "compile") < 0)
 		return -1;
-	strbuf_addf(&u->tmpsrc, "%s/", u->tmpdir.buf);
-	path_basename(&u->tmpsrc, ca->src);
+	/*
+	 * A source named without a folder: the copy goes next to it, so that
+	 * quoted includes resolve as the compiler resolves them for the
+	 * original ("q.h", not "./q.h" through an -iquote: in debug info,
+	 * messages and dependency files alike).
+	 */
+	if (!strchr(ca->src, '/')) {
+		int fd;
+		strbuf_addf(&u->tmpsrc, ".accc-XXXXXX-%s", ca->src);
+		fd = mkstemps(u->tmpsrc.buf, (int)strlen(ca->src) + 1);
+		if (fd >= 0) {
+			close(fd);
+			u->here = 1;
+		} else {
+			strbuf_reset(&u->tmpsrc);
+		}
+	}
+	if (!u->here) {
+		strbuf_addf(&u->tmpsrc, "%s/", u->tmpdir.buf);
+		path_basename(&u->tmpsrc, ca->src);
+	}
 	/* an interrupted build leaves nothing behind */
 	u->cleanup_dir = cleanup_add_path(u->tmpdir.buf);
 	u->cleanup_src = cleanup_add_path(u->tmpsrc.buf);
@@ -164,8 +188,15 @@ int unit_copy_compile(struct unit_copy *u, const char *text, size_t len, int hol
 		return -1;
 	status = compile_copy(u, hold, 0);
 	dep = dep_file_path(u->ca, u->output);
-	if (dep && status == 0)
+	if (dep && status == 0 && u->here) {
+		/* the copy's name is the source's behind a unique prefix:
+		 * dropping it also fixes a target named after the input */
+		char *prefix = xstrndup(u->tmpsrc.buf, u->tmpsrc.len - strlen(u->ca->src));
+		fix_dep_file(dep, prefix, "");
+		free(prefix);
+	} else if (dep && status == 0) {
 		fix_dep_file(dep, u->tmpsrc.buf, u->ca->src);
+	}
 	free(dep);
 	return status;
 }
@@ -182,6 +213,8 @@ int unit_copy_check(struct unit_copy *u, const char *text, size_t len)
 
 void unit_copy_release(struct unit_copy *u)
 {
+	if (u->here)
+		unlink(u->tmpsrc.buf);
 	if (u->tmpdir.len)
 		rm_rf(u->tmpdir.buf);
 	cleanup_forget(u->cleanup_src);

@@ -2,10 +2,12 @@
 #define ACCC_UNITCOPY_H
 /*
  * A rewritten copy of a unit compiled in place of the original, with the
- * user's exact flags and output: the copy lives in a private directory and
- * keeps the original's basename; `-iquote SRCDIR` comes first so "quoted"
- * includes resolve as next to the original; debug info and the dependency
- * file name the original.  Interrupted, it leaves nothing behind.
+ * user's exact flags and output.  For a source named without a folder the
+ * copy is a hidden `.accc-XXXXXX-NAME` next to it; otherwise it lives in a
+ * private directory, keeps the original's basename, and `-iquote SRCDIR`
+ * comes first: either way "quoted" includes resolve as for the original.
+ * Debug info and the dependency file name the original.  Interrupted, it
+ * leaves nothing behind.
  * libc only: the front uses it for direct hits, the core for every kernel
  * compile.
  */
@@ -19,6 +21,7 @@ struct unit_copy {
 	char *output;                /* the object the compiler writes */
 	int cleanup_dir, cleanup_src;
 	int quiet;                   /* a held compile printed nothing */
+	int here;                    /* tmpsrc is next to the source */
 };
 
 /* Make the private directory.  Returns 0, or -1 (logged). */

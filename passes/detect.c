@@ -293,9 +293,128 @@ long detect_find_macro(const struct detect *d, const char *name, size_t before)
 	return best;
 }
 
+/* The text of argument `k` of the macro use at [use, end) in the main
+ * file, trimmed; 0 if there is none. */
+static int macro_arg(const struct detect *d, size_t use, size_t end,
+		     unsigned k, struct range *ret)
+{
+	const struct strbuf *t = &d->text;
+	size_t p = use, from;
+	unsigned nr = 0;
+	int depth = 0;
+
+	while (p < end && t->buf[p] != '(')
+		p++;
+	from = ++p;
+	for (; p < end; p++) {
+		char c = t->buf[p];
+		if (c == '"' || c == '\'') {
+			for (p++; p < end && t->buf[p] != c; p++)
+				if (t->buf[p] == '\\')
+					p++;
+		} else if (c == '(') {
+			depth++;
+		} else if ((c == ',' || c == ')') && !depth) {
+			if (nr++ == k) {
+				ret->start = skip_space(t, from, 0);
+				while (p > ret->start && isspace((unsigned char)t->buf[p - 1]))
+					p--;
+				ret->end = p;
+				return ret->end > ret->start;
+			}
+			if (c == ')')
+				return 0;
+			from = p + 1;
+		} else if (c == ')') {
+			depth--;
+		}
+	}
+	return 0;
+}
+
+/* Index of the first body token of macro `m`, whose tokens are
+ * toks[0..n): after its name and parameter list. */
+static unsigned macro_body(struct detect *d, CXCursor m, CXToken *toks, unsigned n)
+{
+	unsigned i;
+
+	if (!clang_Cursor_isMacroFunctionLike(m))
+		return 1;
+	for (i = 2; i < n; i++) {
+		char *sp = detect_cxstr(clang_getTokenSpelling(d->tu, toks[i]));
+		int stop = !strcmp(sp, ")");
+		free(sp);
+		if (stop)
+			break;
+	}
+	return i + 1;
+}
+
+/* Position of parameter `name` among those of function-like macro `m`,
+ * or -1. */
+static long macro_param(struct detect *d, CXCursor m, CXToken *toks, unsigned n,
+			const char *name)
+{
+	unsigned i, body = macro_body(d, m, toks, n);
+	long k = 0;
+
+	for (i = 2; i + 1 < body; i++) {
+		char *sp = detect_cxstr(clang_getTokenSpelling(d->tu, toks[i]));
+		int hit = !strcmp(sp, name);
+		free(sp);
+		if (hit)
+			return k;
+		if (clang_getTokenKind(toks[i]) == CXToken_Punctuation)
+			k++;
+	}
+	return -1;
+}
+
+/* `_Pragma(p)` or `_Pragma(#p)` in macro `m` whose parameter p holds the
+ * pragma: read it from the use's argument, mapped to the file. */
+static int pragma_from_param(struct detect *d, const struct expansion *x,
+			     CXToken *toks, unsigned n, unsigned at,
+			     struct pragma_at *pa)
+{
+	int str = 0;
+	char *sp = detect_cxstr(clang_getTokenSpelling(d->tu, toks[at]));
+	long k;
+	struct range arg;
+	size_t alloc = 0, i;
+
+	if (!strcmp(sp, "#") && at + 1 < n) {
+		free(sp);
+		sp = detect_cxstr(clang_getTokenSpelling(d->tu, toks[++at]));
+		str = 1;
+	}
+	k = macro_param(d, x->def, toks, n, sp);
+	free(sp);
+	if (k < 0 || !macro_arg(d, x->off, x->end, (unsigned)k, &arg))
+		return 0;
+	if (!str) {
+		char *lit = xstrndup(d->text.buf + arg.start, arg.end - arg.start);
+		int bad = destringize(lit, arg.start, 1, pa);
+		free(lit);
+		return !bad;
+	}
+	for (i = arg.start; i < arg.end; i++)
+		text_add(pa, &alloc, d->text.buf[i], i);
+	return 1;
+}
+
+/* Whether the body of macro `m` is nothing but the _Pragma operator from
+ * token `first` to `last`: then erasing its use erases only the pragma. */
+static int body_is_pragma(struct detect *d, CXCursor m, CXToken *toks, unsigned n,
+			  unsigned first, unsigned last)
+{
+	return macro_body(d, m, toks, n) == first && last + 1 == n;
+}
+
 /* Look for `_Pragma("autocomp ...")` in the tokens of macro `m`, following
- * macros it uses to a bounded depth. */
-static int pragma_from_macro(struct detect *d, CXCursor m, size_t use,
+ * macros it uses to a bounded depth.  At depth 0, x is the use in the main
+ * file: the pragma's text may be one of its arguments. */
+static int pragma_from_macro(struct detect *d, CXCursor m,
+			     const struct expansion *x, size_t use,
 			     struct pragma_at *pa, int depth)
 {
 	CXToken *toks = NULL;
@@ -310,12 +429,29 @@ static int pragma_from_macro(struct detect *d, CXCursor m, size_t use,
 		if (!strcmp(sp, "_Pragma") && i + 3 < n) {
 			char *lit = detect_cxstr(clang_getTokenSpelling(d->tu, toks[i + 2]));
 			size_t lit_off, end_off;
+			unsigned last = i + 3;
+			int param = 0, ok;
 			strbuf_reset(&pa->text);
+			free(pa->map);
+			pa->map = NULL;
 			pa->off = use;
-			if (!destringize(lit, 0, 0, pa) && strip_autocomp(pa)) {
+			ok = !destringize(lit, 0, 0, pa);
+			if (!ok && x) {
+				param = 1;
+				last += !strcmp(lit, "#");
+				ok = pragma_from_param(d, x, toks, n, i + 2, pa);
+			}
+			if (ok && strip_autocomp(pa)) {
 				found = 1;
-				if (detect_main_offset(d, clang_getRangeStart(clang_getTokenExtent(d->tu, toks[i])), &lit_off) &&
-				    detect_main_offset(d, clang_getRangeEnd(clang_getTokenExtent(d->tu, toks[i + 3])), &end_off)) {
+				if (x && (param || !detect_main_offset(d, clang_getRangeStart(clang_getTokenExtent(d->tu, toks[i])), &lit_off)) &&
+				    body_is_pragma(d, m, toks, n, i, last)) {
+					/* the use is the pragma: erase it */
+					pa->site.start = x->off;
+					pa->site.end = x->end;
+					pa->has_site = 1;
+				} else if (!param &&
+				    detect_main_offset(d, clang_getRangeStart(clang_getTokenExtent(d->tu, toks[i])), &lit_off) &&
+				    detect_main_offset(d, clang_getRangeEnd(clang_getTokenExtent(d->tu, toks[last])), &end_off)) {
 					pa->site.start = lit_off;
 					pa->site.end = end_off;
 					pa->has_site = 1;
@@ -325,7 +461,7 @@ static int pragma_from_macro(struct detect *d, CXCursor m, size_t use,
 		} else if (clang_getTokenKind(toks[i]) == CXToken_Identifier && i > 0) {
 			long k = detect_find_macro(d, sp, use);
 			if (k >= 0 && !clang_equalCursors(d->macros[k].cur, m))
-				found = pragma_from_macro(d, d->macros[k].cur, use, pa, depth + 1);
+				found = pragma_from_macro(d, d->macros[k].cur, NULL, use, pa, depth + 1);
 		}
 		free(sp);
 	}
@@ -339,7 +475,7 @@ static int pragma_from_expansion(struct detect *d, size_t off, struct pragma_at 
 
 	for (i = 0; i < d->nr_exps; i++)
 		if (d->exps[i].off == off)
-			return pragma_from_macro(d, d->exps[i].def, off, pa, 0);
+			return pragma_from_macro(d, d->exps[i].def, &d->exps[i], off, pa, 0);
 	return 0;
 }
 
@@ -408,6 +544,7 @@ static void add_preprocessing(struct detect *d, CXCursor c)
 	} else if (k == CXCursor_MacroExpansion && in_main) {
 		ALLOC_GROW(d->exps, d->nr_exps + 1, d->alloc_exps);
 		d->exps[d->nr_exps].off = s;
+		d->exps[d->nr_exps].end = e;
 		d->exps[d->nr_exps++].def = clang_getCursorReferenced(c);
 	} else if (k == CXCursor_InclusionDirective && in_main) {
 		ALLOC_GROW(d->includes, d->nr_includes + 1, d->alloc_includes);

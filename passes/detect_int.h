@@ -26,7 +26,7 @@ struct macro {
 };
 
 struct expansion {
-	size_t off;
+	size_t off, end;   /* the use, name to closing parenthesis */
 	CXCursor def;
 };
 

@@ -41,6 +41,36 @@ cp w.c w.c.orig; cp ref/w.c w.c; cp ref/w.c sub/w.c
 cp w.c.orig w.c; cp w.c sub/w.c
 check_same "-g object identical" g1.o g2.o
 check_same "-g object identical from a subdirectory" g3.o g4.o
+# ...also when a quoted header contributes debug info, its warnings and
+# dependency lines name it as the compiler does ("qh.h", not "./qh.h")
+mkdir -p qg/sub qg/inc qg/ref
+printf 'static inline float twice(float v) { int unused; return v * 2; }\n' > qg/qh.h
+printf 'static inline float thrice(float v) { return v * 3; }\n' > qg/inc/qi.h
+printf '#include "qh.h"\n#include "qi.h"\n#pragma autocomp inout(a[n]) args(n=64)\nvoid k(int n, float *a) { for (int i = 0; i < n; i++) a[i] = twice(thrice(a[i])); }\n' > qg/q.c
+cp qg/qh.h qg/sub/; cp qg/q.c qg/sub/
+strip_pragma qg/q.c > qg/ref/q.c
+qcc() { # name, then the compile's arguments: writes qg/name.{o,d,err}
+	local n=$1; shift
+	(cd qg && "$@" -g -O2 -Wall -Iinc -MD -MF $n.d -c -o $n.o 2> $n.err)
+	sed -i "s/^$n.o:/o.o:/" qg/$n.d
+}
+for src in q.c sub/q.c $PWD/qg/q.c; do
+	qcc acc "$ACCC" "$GCC" $src
+	cp qg/ref/q.c qg/q.c; cp qg/ref/q.c qg/sub/q.c
+	qcc ref "$GCC" $src
+	printf '#include "qh.h"\n#include "qi.h"\n#pragma autocomp inout(a[n]) args(n=64)\nvoid k(int n, float *a) { for (int i = 0; i < n; i++) a[i] = twice(thrice(a[i])); }\n' > qg/q.c
+	cp qg/q.c qg/sub/q.c
+	src=${src#$PWD/}
+	check_same "-g, quoted headers, $src: object identical" qg/acc.o qg/ref.o
+	check_eq "-g, quoted headers, $src: line table" \
+		"$(readelf --debug-dump=line qg/acc.o | sed -n '/Directory Table/,/Line Number Statements/p')" \
+		"$(readelf --debug-dump=line qg/ref.o | sed -n '/Directory Table/,/Line Number Statements/p')"
+	# the same rules; the compiler wraps lines by the length of what it wrote
+	check_eq "-g, quoted headers, $src: dependency file" \
+		"$(sed -z 's/\\\n//g' qg/acc.d | tr -s ' ')" "$(sed -z 's/\\\n//g' qg/ref.d | tr -s ' ')"
+	check_same "-g, quoted headers, $src: warnings" qg/acc.err qg/ref.err
+done
+check_eq "no copy left next to the source" "$(ls -A qg | grep -c accc)" 0
 # quoted includes still resolve next to the original
 printf '#define HDR_VALUE 7\n' > sub/local.h
 printf '#include "local.h"\n#pragma autocomp inout(x[1])\nvoid k(int *x) { x[0] = HDR_VALUE; }\n' > sub/inc.c
@@ -117,6 +147,37 @@ check_grep "_Pragma through a macro" "^viamacro	mac.c:3	target=host" mac.out
 check_grep "_Pragma operator" "^direct	mac.c:4	target=host" mac.out
 run_cap macc "$ACCC" gcc -Wall -Werror -c mac.c -o mac.o
 check_eq "_Pragma forms are consumed too" "$(cat macc.rc)" 0
+# the pragma's text as an argument of a macro, defined here or in a header
+cat > autocomp.h <<'C'
+#define AUTOCOMP(text) _Pragma(text)
+#define AUTOCOMP_WORDS(w) _Pragma(#w)
+C
+cat > arg.c <<'C'
+#define AUTOCOMP_HERE(text) _Pragma(text)
+#include "autocomp.h"
+AUTOCOMP_HERE("autocomp inout(a[n]) args(n=64)")
+void here(int n, float *a) { for (int i = 0; i < n; i++) a[i] += 1; }
+AUTOCOMP("autocomp inout(b[n]) args(n=8)")
+void header(int n, float *b) { b[0] = n; }
+AUTOCOMP_WORDS(autocomp inout(c[n]) args(n=8))
+void words(int n, float *c) { c[0] = n; }
+#if 0
+AUTOCOMP("autocomp garbage(")
+#endif
+C
+run_cap arg "$ACCC" kernels arg.c
+check_grep "_Pragma(text) defined in the file" "^here	arg.c:4	target=host" arg.out
+check_grep "_Pragma(text) defined in a header" "^header	arg.c:6	target=host" arg.out
+check_grep "_Pragma(#text) defined in a header" "^words	arg.c:8	target=host" arg.out
+check_eq "...and nothing else (#if 0 hides one)" "$(wc -l < arg.out)" 3
+for c in "$GCC" clang-19; do
+	command -v $c >/dev/null || continue
+	run_cap argc "$ACCC" $c -Wall -Wunknown-pragmas -Werror -c arg.c -o arg.o
+	check_eq "$c -Werror: the macro's pragmas are erased" "$(cat argc.rc) $(cat argc.err)" "0 "
+done
+printf '#include "autocomp.h"\n\nAUTOCOMP("autocomp inout(a[n]) bogus")\nvoid f(int n, float *a) { a[0] = n; }\n' > argbad.c
+run_cap argbad "$ACCC" gcc -c argbad.c
+check_eq "an error in a macro argument points into it" "$(head -n1 argbad.err)" "argbad.c:3:32: error: autocomp: unknown clause 'bogus'"
 
 # --- libclang cannot parse what gcc accepts: compiled unchanged, logged
 cat > nested.c <<'C'

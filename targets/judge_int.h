@@ -154,6 +154,9 @@ void judge_tolerance(const struct judge *j, const struct jtrial *t, size_t b,
 /* judge_time.c */
 /* The machine's measurement lock (one per machine, see judge_time.c). */
 const char *judge_lock_path(void);
+/* Take the machine's measurement lock (waits); the descriptor to close, or
+ * -1 when it cannot be opened (the caller measures anyway). */
+int judge_machine_lock(void);
 int judge_lock(struct judge *j);
 void judge_unlock(struct judge *j);
 /* Time candidate h against the reference; fills res->timing. 0, or -1 with

@@ -78,6 +78,20 @@ const char *judge_lock_path(void)
 	return access("/run/lock", W_OK | X_OK) == 0 ? MEASURE_LOCK : MEASURE_LOCK_TMP;
 }
 
+int judge_machine_lock(void)
+{
+	int fd = open_lock(judge_lock_path());
+
+	if (fd < 0)
+		return -1;
+	while (flock(fd, LOCK_EX) < 0)
+		if (errno != EINTR) {
+			close(fd);
+			return -1;
+		}
+	return fd;
+}
+
 int judge_lock(struct judge *j)
 {
 	struct strbuf path = STRBUF_INIT;

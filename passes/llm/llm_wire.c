@@ -255,7 +255,9 @@ static int openai_error(const char *body, size_t len, struct strbuf *msg)
 		else
 			describe_raw(msg, body, len);
 	} else {
-		strbuf_addf(msg, "%s: ", code ? code : type ? type : "error");
+		/* a server's words, kind included, are one line in a log */
+		add_capped(msg, code ? code : type ? type : "error");
+		strbuf_addstr(msg, ": ");
 		add_capped(msg, text ? text : "(no message)");
 		final = (code && !strcmp(code, "insufficient_quota")) ||
 			(type && !strcmp(type, "insufficient_quota"));
@@ -372,10 +374,13 @@ static int anthropic_error(const char *body, size_t len, struct strbuf *msg)
 	if (!cJSON_IsObject(err)) {
 		describe_raw(msg, body, len);
 	} else {
-		strbuf_addf(msg, "%s: ", type ? type : "error");
+		add_capped(msg, type ? type : "error");
+		strbuf_addstr(msg, ": ");
 		add_capped(msg, text ? text : "(no message)");
 		if (code) {
-			strbuf_addf(msg, " (%s)", code);
+			strbuf_addstr(msg, " (");
+			add_capped(msg, code);
+			strbuf_addch(msg, ')');
 			final = !strcmp(code, "enforced_spend_limit_reached");
 		}
 	}

@@ -41,6 +41,9 @@ json.dump({"replies": [plan] + code, "default": {"text": "no rule matched"}},
 P
 
 # --- the server answers once, then it is gone (--max-requests 1)
+# Each process meets the dead server itself here: remembering it across
+# processes (down_for) is t_down's subject, and would skip searches below.
+export ACCC_DOWN_FOR=0
 FAKE_MAX_REQUESTS=1 fake_llm_start llm-down.json || { bad "the fake LLM server did not start"; finish; exit 1; }
 export ACCC_MODELS="openai@$FAKE_URL::fake"
 e2e_project p

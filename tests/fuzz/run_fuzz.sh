@@ -16,10 +16,17 @@ if [ ! -x "$fuzzer" ]; then
 	echo "error: $fuzzer was not built (run the build first)"
 	exit 1
 fi
+# The same inputs in every run: a fixed seed, a fresh working corpus grown
+# from the checked-in seeds, and a cap on the executions (the time bound
+# only cuts a slow machine's run short, to a prefix of the same sequence).
+# A red run is then a finding anyone can reproduce, never a roll of the
+# dice; ACCC_FUZZ_SEED=0 (random) and a larger ACCC_FUZZ_RUNS explore.
+rm -rf "$work/corpus"
 mkdir -p "$work/corpus" || exit 1
 # libFuzzer's own exit code for a crash is 77, which ctest would take for
 # a skip: make every failure exit 1.
-"$fuzzer" -max_total_time="$seconds" -timeout=10 -rss_limit_mb=2048 \
+"$fuzzer" -seed="${ACCC_FUZZ_SEED:-1}" -runs="${ACCC_FUZZ_RUNS:-100000}" \
+	-max_total_time="$seconds" -timeout=10 -rss_limit_mb=2048 \
 	-error_exitcode=1 -timeout_exitcode=1 \
 	${dict:+-dict="$dict"} -artifact_prefix="$work/" -print_final_stats=1 \
 	"$work/corpus" "$seeds"

@@ -515,7 +515,8 @@ static void check_step(struct search *s, struct slot *slots, size_t n, const cha
 		if (slots[i].prompt && slots[i].error && !first)
 			first = slots[i].error; /* a request that was sent, or due */
 	}
-	if (first && !s->stop)
+	/* requests cut by the search's own time budget: that budget is why */
+	if (first && !budget_spent(s))
 		s->stop = xstrfmt("every %s request failed (%s)", what, first);
 }
 

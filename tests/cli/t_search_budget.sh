@@ -56,16 +56,18 @@ check_py "max_tokens: the spent tokens are recorded" 'd["tokens_in"] + d["tokens
 check_py "max_tokens: both plans kept, marked stopped" \
 	'len([n for n in d["nodes"] if n["status"] == "stopped"]) == 2'
 
-# --- max_wall: answers slower than the budget, no code step
-FAKE_ARGS="--delay 1.5" fresh wall
+# --- max_wall: answers slower than the budget.  The budget also cuts the
+# requests in flight (a stalled server cannot hold make), so the plan step's
+# two requests are cut at the budget (the server never finishes them, so it
+# logs none); no code step.  The
+# answers take 30 s: a compile that waited for them would be a failure of
+# the budget itself, not noise (the bound below is 20 s).
+FAKE_ARGS="--delay 30" fresh wall
 run_cap w1 env ACCC_MAX_WALL=1 "$ACCC" gcc -O2 -c k.c -o kw.o
 check_eq "max_wall: the compile succeeds" "$(cat w1.rc)" 0
-check_eq "max_wall: only the plan step was sent" "$(fake_count)" 2
 check_py "max_wall: search.json says why it stopped" '"time budget (1 s) spent" in d["stopped"]'
-check_eq "max_wall: the step's two requests were in flight together" \
-	"$(python3 -c 'import json, sys
-print(max(json.loads(l).get("inflight", 0) for l in open(sys.argv[1])))' "$FAKE_LOG")" 2
-check_py "max_wall: one step of two 1.5 s answers took one answer's time" 'd["wall_s"] < 2.9'
+check_py "max_wall: only the plan step's two requests, no code step" 'd["calls"] == 2'
+check_py "max_wall: the requests in flight were cut, not waited for" 'd["wall_s"] < 20'
 
 # --- a budget large enough changes nothing: the full search
 fresh big

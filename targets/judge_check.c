@@ -102,7 +102,8 @@ int judge_parse_reply(const struct judge *j, const struct jtrial *t,
 	r->samples = (const double *)p;
 	r->hashes = (const uint64_t *)(p + 8 * n);
 	r->in_hash = (const uint64_t *)(p + 16 * n);
-	r->ret = (const union hp_scalar *)(p + 16 * n + 8 * j->nbuf);
+	memcpy(&r->retv, p + 16 * n + 8 * j->nbuf, sizeof(r->retv));
+	r->ret = &r->retv;
 	r->out = p + 16 * n + 8 * j->nbuf + sizeof(union hp_scalar);
 	return 0;
 }

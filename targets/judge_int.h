@@ -137,8 +137,9 @@ struct jreply {
 	const double *samples;
 	const uint64_t *hashes;
 	const uint64_t *in_hash;
-	const union hp_scalar *ret;
+	const union hp_scalar *ret;     /* points at retv */
 	const char *out;
+	union hp_scalar retv;           /* copied: the reply has no alignment */
 };
 int judge_parse_reply(const struct judge *j, const struct jtrial *t,
 		      const struct strbuf *reply, struct jreply *ret);

@@ -27,6 +27,7 @@
 #include <string.h>
 #include <sys/file.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 struct optimizer {
@@ -238,9 +239,13 @@ static int kernel_key(struct optimizer *o, const struct detect *d, size_t ki,
 /*
  * The lock making one process search a key while the others wait.  Sets
  * *ret_waited when another process held it (then its result is probably in
- * the cache now).
+ * the cache now), or when a search ended (the holder touches the lock file
+ * as it ends) since `since`, the coarse clock before this process's lookup:
+ * a search that fails fast (the LLM is down) may end between that lookup
+ * and this lock, and is then the search this process would have waited
+ * for, however the processes were scheduled.
  */
-static int lock_key(const char *key, int *ret_waited)
+static int lock_key(const char *key, const struct timespec *since, int *ret_waited)
 {
 	char *dir = xstrfmt("%s/locks", config_get("dir"));
 	char *path = xstrfmt("%s/%s.lock", dir, key);
@@ -256,6 +261,14 @@ static int lock_key(const char *key, int *ret_waited)
 			close(fd);
 			fd = -1;
 		}
+	}
+	if (fd >= 0 && !*ret_waited) {
+		struct stat st;
+		/* a new lock file is empty: only an ended search wrote to it */
+		if (!fstat(fd, &st) && st.st_size > 0 && (st.st_mtim.tv_sec > since->tv_sec ||
+					(st.st_mtim.tv_sec == since->tv_sec &&
+					 st.st_mtim.tv_nsec >= since->tv_nsec)))
+			*ret_waited = 1;
 	}
 	if (fd < 0)
 		error("cannot lock '%s': %s", path, strerror(errno));
@@ -544,6 +557,7 @@ char *optimizer_variant(struct optimizer *o, const struct detect *d, size_t ki,
 	const struct kernel *k = detect_kernel(d, ki);
 	struct strbuf fp = STRBUF_INIT;
 	struct cache_entry e;
+	struct timespec since;
 	char key[33], *ret = NULL;
 	int fd, waited;
 
@@ -559,6 +573,8 @@ char *optimizer_variant(struct optimizer *o, const struct detect *d, size_t ki,
 	o->ki = ki;
 	o->kd = kd;
 	cache_entry_init(&e);
+	/* the clock file times are stamped with */
+	clock_gettime(CLOCK_REALTIME_COARSE, &since);
 	if (cache_get(o->cache, key, &e) != CACHE_MISS) {
 		log_msg("kernel '%s': cache hit %s", k->name, key);
 		ret = entry_variant(&e);
@@ -570,7 +586,7 @@ char *optimizer_variant(struct optimizer *o, const struct detect *d, size_t ki,
 	log_msg("kernel '%s': cache miss %s", k->name, key);
 	if (!o->search)
 		goto out;
-	fd = lock_key(key, &waited);
+	fd = lock_key(key, &since, &waited);
 	/*
 	 * After waiting, the other process's result is in the cache.  Without
 	 * waiting, a search could only have ended in the instant between the
@@ -591,6 +607,9 @@ char *optimizer_variant(struct optimizer *o, const struct detect *d, size_t ki,
 			"using the original", k->name);
 	} else {
 		ret = search_and_store(o, key, fp.buf);
+		/* a search ended: see lock_key */
+		if (fd >= 0 && pwrite(fd, "e", 1, 0) != 1)
+			log_msg("cannot mark the end of the search in its lock file");
 	}
 	if (fd >= 0)
 		close(fd);

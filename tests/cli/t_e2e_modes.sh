@@ -55,12 +55,17 @@ n=$(fake_requests)
 check_eq "the server answered a request or a few, then it went" "$((n >= 1 && n < 4 * K))" 1
 check "the server is gone" bash -c "! kill -0 $FAKE_PID 2>/dev/null"
 FAKE_PID=
-check_eq "each kernel was searched once (who waited did not search again)" \
-	"$(cstat searches)" "$K"
+# A search against a dead server ends at once, so whether a second compile
+# of the same kernel overlaps it (and waits, then searches no more) is the
+# scheduler's choice: between one search per kernel and one per lookup.
+# (With a live server the lock's de-duplication is exact: t_e2e_make.)
+s_down=$(cstat searches)
+check_eq "each kernel was searched, at most once per lookup" \
+	"$(( s_down >= K && s_down <= L ))" 1
 check_eq "the calls made are counted" "$(( $(cstat llm_calls) >= n ))" 1
 check_eq "no crippled search is cached (it would block a real one)" "$(cstat entries)" 0
 check_eq "nothing was judged" "$(cstat candidates_judged)" 0
-check_eq "one warning line per searching compile" "$(grep -c '^accc: warning: ' down.err)" "$K"
+check_eq "one warning line per searching compile" "$(grep -c '^accc: warning: ' down.err)" "$s_down"
 check_grep "...saying that no candidate came back" "judged no candidate" down.err
 check "the program links and runs on the original kernels" bash -c "p/prog >/dev/null"
 
@@ -73,7 +78,7 @@ ACCC_LOGFILE=$T_DIR/up.log e2e_make p up -j4 check
 check_eq "the build with the LLM back succeeds" "$(cat up.rc)" 0
 check_grep "prog's checks pass with the LLM's variants" "prog: all checks passed" up.out
 check_grep "prog2's checks pass too" "prog2: all checks passed" up.out
-check_eq "each kernel searched again, once" "$(cstat searches)" "$((2 * K))"
+check_eq "each kernel searched again, once" "$(cstat searches)" "$((s_down + K))"
 check_eq "now each kernel has its entry" "$(cstat entries)" "$K"
 # per search: 2 plans + 2 implementations (PLANS=2, SAMPLES=1, ITERATIONS=1),
 # less the answers the response store kept from the first build
